@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>Every command of the program, in the order --help lists them.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> Create(TextWriter output) =>
+    [
+        InspectCommand.Create(output),
+    ];
+}

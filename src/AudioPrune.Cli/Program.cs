@@ -1,0 +1,3 @@
+using AudioPrune.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,15 @@
+namespace AudioPrune.Graph.Nodes;
+
+/// <summary>Element-wise sum of two or more inputs of one shape (residual connections).</summary>
+public sealed record AddNode : Node
+{
+    public override string Op => "add";
+
+    public override Shape InferShape(IReadOnlyList<Shape> inputs)
+    {
+        if (inputs.Count < 2) throw GraphException.At(this, "needs at least two inputs");
+        if (inputs.Any(s => !s.Equals(inputs[0])))
+            throw GraphException.At(this, $"inputs differ in shape: {string.Join(", ", inputs)}");
+        return inputs[0];
+    }
+}

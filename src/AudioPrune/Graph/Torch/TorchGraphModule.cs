@@ -1,0 +1,134 @@
+using AudioPrune.Graph.Nodes;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AudioPrune.Graph.Torch;
+
+/// <summary>
+/// Runs a <see cref="NetworkGraph"/> with TorchSharp: one registered submodule per node that owns weights
+/// (or behaves differently in training, like dropout), named after the node, so the module's state_dict
+/// keys are the graph's parameter names. Input is (N, C, H, W) or (N, features); output is the graph output.
+/// </summary>
+public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
+{
+    private readonly NetworkGraph graph;
+    private readonly Dictionary<string, nn.Module<Tensor, Tensor>> layers = new(StringComparer.Ordinal);
+
+    public TorchGraphModule(NetworkGraph graph) : base(graph.Name)
+    {
+        this.graph = graph;
+        foreach (var node in graph.Nodes)
+        {
+            var layer = CreateLayer(node, graph.ShapeOf(node.Inputs[0]));
+            if (layer is null) continue;
+            layers[node.Name] = layer;
+            register_module(node.Name, layer);
+        }
+    }
+
+    public NetworkGraph Graph => graph;
+
+    /// <summary>A module with the given weights loaded (in evaluation mode).</summary>
+    public static TorchGraphModule Create(NetworkGraph graph, WeightMap weights)
+    {
+        var module = new TorchGraphModule(graph);
+        module.LoadWeights(weights);
+        module.eval();
+        return module;
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [NetworkGraph.InputName] = input };
+        foreach (var node in graph.Nodes)
+        {
+            values[node.Name] = Run(node, node.Inputs.Select(i => values[i]).ToArray());
+        }
+        return values[graph.Output.Name];
+    }
+
+    public void LoadWeights(WeightMap weights)
+    {
+        weights.EnsureMatches(graph, $"weights for '{graph.Name}'");
+        var state = state_dict();
+        using var _ = no_grad();
+        foreach (var (name, tensor) in weights.Entries)
+        {
+            using var source = torch.tensor(tensor.Data, tensor.Shape.Select(d => (long)d).ToArray());
+            state[name].copy_(source);
+        }
+    }
+
+    /// <summary>The module's current weights (parameters and running statistics; not num_batches_tracked).</summary>
+    public WeightMap ToWeightMap()
+    {
+        var state = state_dict();
+        var weights = new WeightMap();
+        foreach (var (name, _, _) in graph.ParameterTensors)
+        {
+            var t = state[name].detach().cpu().contiguous();
+            weights[name] = new TensorData(t.shape.Select(d => (int)d).ToArray(), t.data<float>().ToArray());
+        }
+        return weights;
+    }
+
+    private static nn.Module<Tensor, Tensor>? CreateLayer(Node node, Shape input) => node switch
+    {
+        Conv2dNode c => nn.Conv2d(c.InChannels, c.OutChannels, (c.Kernel.H, c.Kernel.W), stride: (c.Stride.H, c.Stride.W),
+            padding: (c.Padding.H, c.Padding.W), groups: c.Groups, bias: c.Bias),
+        BatchNormNode b when input.Rank == 3 => nn.BatchNorm2d(b.Channels, b.Epsilon, b.Momentum),
+        BatchNormNode b => nn.BatchNorm1d(b.Channels, b.Epsilon, b.Momentum),
+        LinearNode l => nn.Linear(l.InFeatures, l.OutFeatures, hasBias: l.Bias),
+        DropoutNode d => nn.Dropout(d.P),
+        _ => null,
+    };
+
+    private Tensor Run(Node node, Tensor[] inputs) => node switch
+    {
+        BatchNormNode { Axis: not 0 } b => NormaliseAxis(layers[b.Name], inputs[0], b.Axis + 1),
+        Conv2dNode or BatchNormNode or LinearNode or DropoutNode => layers[node.Name].call(inputs[0]),
+        ActivationNode a => Activate(a, inputs[0]),
+        Pool2dNode p => Pool(p, inputs[0]),
+        GlobalPoolNode g => GlobalPool(g, inputs[0]),
+        FlattenNode => inputs[0].flatten(1),
+        AddNode => inputs.Skip(1).Aggregate(inputs[0], (sum, t) => sum + t),
+        ConcatNode c => torch.cat(inputs, c.Axis + 1),
+        _ => throw new GraphException($"node '{node.Name}': op '{node.Op}' has no TorchSharp implementation"),
+    };
+
+    /// <summary>Batch norm over a non-channel axis (CNN14's mel bins): move that axis to dim 1 and back.</summary>
+    private static Tensor NormaliseAxis(nn.Module<Tensor, Tensor> norm, Tensor x, int dim)
+    {
+        using var moved = x.transpose(1, dim);
+        using var normalised = norm.call(moved);
+        return normalised.transpose(1, dim);
+    }
+
+    private static Tensor Activate(ActivationNode a, Tensor x) => a.Kind switch
+    {
+        ActivationKind.Relu => nn.functional.relu(x),
+        ActivationKind.LeakyRelu => nn.functional.leaky_relu(x, a.Slope),
+        ActivationKind.Sigmoid => torch.sigmoid(x),
+        ActivationKind.Tanh => torch.tanh(x),
+        ActivationKind.Elu => nn.functional.elu(x, 1.0),
+        ActivationKind.Gelu => nn.functional.gelu(x),
+        ActivationKind.Softmax => torch.softmax(x, 1),
+        _ => throw new GraphException($"node '{a.Name}': activation {a.Kind} has no TorchSharp implementation"),
+    };
+
+    private static Tensor Pool(Pool2dNode p, Tensor x) => p.Kind == PoolKind.Max
+        ? nn.functional.max_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W])
+        : nn.functional.avg_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W], count_include_pad: false);
+
+    private static Tensor GlobalPool(GlobalPoolNode g, Tensor x)
+    {
+        var dims = g.Axes.Select(a => (long)a + 1).ToArray();
+        return g.Kind switch
+        {
+            GlobalPoolKind.Avg => x.mean(dims),
+            GlobalPoolKind.Max => x.amax(dims),
+            _ => x.mean(dims) + x.amax(dims),
+        };
+    }
+}

@@ -1,0 +1,67 @@
+using AudioPrune.Common;
+using AudioPrune.Graph;
+using AudioPrune.Zoo;
+
+namespace AudioPrune.Interop;
+
+/// <summary>
+/// Turns what a user types as MODEL into a model: a zoo name (seeded initial weights), an AudioPrune
+/// .safetensors artifact, or a file another tool wrote (importers register themselves by file extension).
+/// </summary>
+public static class ModelLoader
+{
+    /// <summary>Importers for foreign files, by lower-case extension (".h5").</summary>
+    private static readonly Dictionary<string, Func<string, ModelArtifact>> Importers = new(StringComparer.OrdinalIgnoreCase);
+
+    public static void RegisterImporter(string extension, Func<string, ModelArtifact> importer) => Importers[extension] = importer;
+
+    /// <summary>Loads MODEL with its weights. <paramref name="input"/> overrides the input shape, <paramref name="seed"/> seeds zoo weights.</summary>
+    public static ModelArtifact Load(string model, Shape? input = null, int seed = 0, int? classes = null)
+    {
+        if (LooksLikeFile(model))
+        {
+            var artifact = LoadFile(model);
+            return input is null || input.Equals(artifact.Graph.Input) ? artifact : artifact with { Graph = Reshaped(artifact.Graph, input, model) };
+        }
+        var zoo = ModelZoo.Create(model, classes, input);
+        var metadata = new Dictionary<string, string>
+        {
+            [ModelArtifact.ProvenanceKey] = $"{{\"zoo\":\"{zoo.Name}\",\"seed\":{seed}}}",
+            [ModelArtifact.FrontEndKey] = $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}",
+        };
+        return ModelArtifact.Create(zoo.Graph, WeightInitializer.Initialize(zoo.Graph, seed), zoo.Labels, metadata);
+    }
+
+    /// <summary>Loads only the architecture (no weights are created for zoo names).</summary>
+    public static NetworkGraph LoadGraph(string model, Shape? input = null, int? classes = null)
+    {
+        if (!LooksLikeFile(model)) return ModelZoo.Create(model, classes, input).Graph;
+        var graph = LoadFile(model).Graph;
+        return input is null ? graph : Reshaped(graph, input, model);
+    }
+
+    private static bool LooksLikeFile(string model) =>
+        File.Exists(model) || model.Contains('/') || model.Contains('\\') || Path.HasExtension(model) && !ModelZoo.Contains(model);
+
+    private static ModelArtifact LoadFile(string path)
+    {
+        if (Directory.Exists(path)) throw UserInputException.InFile(path, "is a folder, not a model file");
+        if (!File.Exists(path)) throw UserInputException.InFile(path, "model file not found");
+        var extension = Path.GetExtension(path);
+        if (extension.Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return ModelArtifact.Load(path);
+        if (Importers.TryGetValue(extension, out var importer)) return importer(path);
+        throw UserInputException.InFile(path, $"unknown model file type '{extension}' (expected .safetensors{string.Concat(Importers.Keys.Select(k => ", " + k))})");
+    }
+
+    private static NetworkGraph Reshaped(NetworkGraph graph, Shape input, string source)
+    {
+        try
+        {
+            return new NetworkGraph(graph.Name, input, graph.Nodes);
+        }
+        catch (GraphException e)
+        {
+            throw new UserInputException($"{source}: input {input} does not fit this network (its own input is {graph.Input}): {e.Message}");
+        }
+    }
+}
