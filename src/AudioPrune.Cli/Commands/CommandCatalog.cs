@@ -8,5 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> Create(TextWriter output) =>
     [
         InspectCommand.Create(output),
+        ImportCommand.Create(output),
+        ExportCommand.Create(output),
     ];
 }
