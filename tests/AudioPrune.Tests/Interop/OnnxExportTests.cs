@@ -74,6 +74,7 @@ public sealed class OnnxExportTests
         Assert.Contains("dcase2021", runner.Metadata[ModelArtifact.FrontEndKey]);
         Assert.Equal("logits", runner.Metadata["output_kind"]);
         Assert.Equal(10, runner.OutputsPerExample);
+        Assert.Equal(model.Labels, runner.Labels);
     }
 
     [Fact]
