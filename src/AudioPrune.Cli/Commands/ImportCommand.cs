@@ -2,7 +2,6 @@ using System.CommandLine;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop;
-using AudioPrune.Interop.Keras;
 
 namespace AudioPrune.Cli.Commands;
 
@@ -53,8 +52,7 @@ public static class ImportCommand
         if (extension is ".h5" or ".hdf5")
         {
             if (graph is not null) throw new UserInputException($"{source}: a Keras model carries its own architecture; drop --graph");
-            var model = KerasImporter.Import(source);
-            return input is null ? model : ModelLoader.Load(source, input);
+            return ModelLoader.Load(source, input);
         }
         if (!StateDictImporter.Extensions.Contains(extension))
             throw UserInputException.InFile(source, $"cannot import '{extension}' files (expected .h5, {string.Join(", ", StateDictImporter.Extensions)})");

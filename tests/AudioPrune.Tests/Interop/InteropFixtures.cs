@@ -68,6 +68,10 @@ internal static class InteropFixtures
             Assert.True(Math.Abs(expected[i] - actual[i]) <= relative * scale, $"element {i}: expected {expected[i]}, got {actual[i]} (scale {scale})");
     }
 
+    /// <summary>max |a - b| / max |expected|.</summary>
+    public static double RelativeError(float[] expected, float[] actual) =>
+        expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() / Math.Max(expected.Max(v => Math.Abs(v)), 1e-6f);
+
     private static void Fill(TensorData tensor, Func<double> next)
     {
         for (var i = 0; i < tensor.Data.Length; i++) tensor.Data[i] = (float)next();

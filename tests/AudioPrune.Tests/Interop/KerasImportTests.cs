@@ -4,11 +4,12 @@ using AudioPrune.Graph.Nodes;
 using AudioPrune.Graph.Torch;
 using AudioPrune.Interop;
 using AudioPrune.Interop.Keras;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace AudioPrune.Tests.Interop;
 
-public sealed class KerasImportTests
+public sealed class KerasImportTests(ITestOutputHelper log)
 {
     [Theory]
     [InlineData("C1", 11, 16, 32)]
@@ -52,6 +53,7 @@ public sealed class KerasImportTests
         using var y = module.call(x);
         var actual = y.data<float>().ToArray();
 
+        log.WriteLine($"{name}: max |torch - keras reference| = {expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max():E2}");
         Assert.Equal(10, expected.Length);
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4, $"class {i}: keras {expected[i]}, torch {actual[i]}");

@@ -3,11 +3,12 @@ using AudioPrune.Graph.Nodes;
 using AudioPrune.Interop;
 using AudioPrune.Interop.Onnx;
 using AudioPrune.Zoo;
+using Xunit.Abstractions;
 
 namespace AudioPrune.Tests.Interop;
 
 [Collection(TorchSerialCollection.Name)]
-public sealed class OnnxExportTests
+public sealed class OnnxExportTests(ITestOutputHelper log)
 {
     public static TheoryData<string, string?> Networks => new()
     {
@@ -19,21 +20,45 @@ public sealed class OnnxExportTests
     public void OnnxRuntimeMatchesTorchSharpAtBatchOneAndEightWithAndWithoutFolding(string network, string? input)
     {
         var graph = network == "pruned" ? InteropFixtures.PrunedDcase21() : ModelZoo.Create(network, input: input is null ? null : Shape.Parse(input)).Graph;
+        // Logits, not probabilities: a saturated softmax would hide differences.
         var model = InteropFixtures.WithWeights(graph);
+        var logits = model with { Graph = graph.WithoutProbabilityHead() };
         var batches = new[] { 1, 8 }.Select(n => (Size: n, Data: InteropFixtures.RandomInput(n * (int)graph.Input.Elements, seed: n))).ToArray();
-        var expected = InteropFixtures.TorchOutputs(model, batches.Select(b => (b.Data, b.Size)).ToArray());
+        var expected = InteropFixtures.TorchOutputs(logits, batches.Select(b => (b.Data, b.Size)).ToArray());
         using var temp = new TempDirectory();
 
         foreach (var foldBn in new[] { false, true })
         {
             var path = temp.File($"model-{foldBn}.onnx");
-            OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: foldBn));
+            OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: foldBn, IncludeProbabilityHead: false));
 
             using var runner = new OnnxModelRunner(path, threads: 2);
             Assert.Equal(graph.Input.Dims, runner.ExampleShape);
             for (var i = 0; i < batches.Length; i++)
-                InteropFixtures.AssertClose(expected[i], runner.Run(batches[i].Data, batches[i].Size), 1e-4);
+            {
+                var actual = runner.Run(batches[i].Data, batches[i].Size);
+                InteropFixtures.AssertClose(expected[i], actual, 1e-4);
+                log.WriteLine($"{network} fold={foldBn} batch {batches[i].Size}: max |onnx - torch| / max|torch| = {InteropFixtures.RelativeError(expected[i], actual):E2}");
+            }
         }
+    }
+
+    [Theory]
+    [InlineData("dcase21", "1x40x500")]
+    [InlineData("cnn6", "1x64x64")]
+    public void ProbabilityHeadsAreExportedToo(string network, string input)
+    {
+        var model = InteropFixtures.WithWeights(ModelZoo.Create(network, input: Shape.Parse(input)).Graph);
+        using var temp = new TempDirectory();
+        var path = temp.File("model.onnx");
+
+        OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: true));
+
+        using var runner = new OnnxModelRunner(path);
+        var batch = InteropFixtures.RandomInput(8 * (int)model.Graph.Input.Elements, seed: 9);
+        var expected = InteropFixtures.TorchOutput(model, batch, 8);
+        InteropFixtures.AssertClose(expected, runner.Run(batch, 8), 1e-4);
+        Assert.Equal(model.Graph.ProbabilityHead == ActivationKind.Softmax ? "softmax" : "sigmoid", runner.Metadata["output_kind"]);
     }
 
     [Theory]
