@@ -88,3 +88,42 @@ public sealed class KerasFunctionalImportTests
         Assert.Contains("pads unevenly", error);
     }
 }
+
+/// <summary>Batch norm after Flatten normalises channels-last features: its parameters move with the Dense rows.</summary>
+[Collection(TorchSerialCollection.Name)]
+public sealed class KerasFlattenBatchNormTests
+{
+    [Fact]
+    public void BatchNormAfterFlattenMatchesTheKerasReference()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("flat-bn.h5");
+        var random = new Random(8);
+        KerasFixtureFile.WriteSequential(path, [4, 6, 2],
+        [
+            new("Conv2D", new { name = "conv", filters = 3, kernel_size = new[] { 3, 3 }, strides = new[] { 1, 1 }, padding = "same", activation = "relu", use_bias = true },
+                [KerasFixtureFile.Tensor.Random("kernel", [3, 3, 2, 3], random), KerasFixtureFile.Tensor.Random("bias", [3], random)]),
+            new("MaxPooling2D", new { name = "pool", pool_size = new[] { 2, 2 }, padding = "valid" }, []),
+            new("Flatten", new { name = "flatten" }, []),
+            new("BatchNormalization", new { name = "bn", axis = -1, epsilon = 1e-3 },
+            [
+                KerasFixtureFile.Tensor.Random("gamma", [18], random), KerasFixtureFile.Tensor.Random("beta", [18], random),
+                KerasFixtureFile.Tensor.Random("moving_mean", [18], random),
+                new("moving_variance", [18], Enumerable.Range(0, 18).Select(i => 0.2f + 0.1f * i).ToArray()),
+            ]),
+            new("Dense", new { name = "dense", units = 5, activation = "linear", use_bias = true },
+                [KerasFixtureFile.Tensor.Random("kernel", [18, 5], random), KerasFixtureFile.Tensor.Random("bias", [5], random)]),
+        ]);
+        var hwc = InteropFixtures.RandomInput(4 * 6 * 2, seed: 4);
+        var chw = new float[hwc.Length];
+        for (var h = 0; h < 4; h++)
+        for (var w = 0; w < 6; w++)
+        for (var c = 0; c < 2; c++)
+            chw[(c * 4 + h) * 6 + w] = hwc[(h * 6 + w) * 2 + c];
+
+        var expected = new KerasReferenceForward(path).Run(hwc, 4, 6, 2);
+        var actual = InteropFixtures.TorchOutput(ModelLoader.Load(path), chw, 1);
+
+        InteropFixtures.AssertClose(expected, actual, 1e-5);
+    }
+}

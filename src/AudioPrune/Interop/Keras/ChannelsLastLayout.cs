@@ -39,6 +39,14 @@ public static class ChannelsLastLayout
         return new TensorData([outputs, inputs], result);
     }
 
+    /// <summary>A per-feature vector over a channels-last flattened C x H x W map, reordered channel-major.</summary>
+    public static TensorData FlattenedVector(TensorData vector, Shape map)
+    {
+        var result = new float[vector.Data.Length];
+        for (var row = 0; row < result.Length; row++) result[ChannelMajorIndex(row, map)] = vector.Data[row];
+        return new TensorData(vector.Shape, result);
+    }
+
     /// <summary>Channels-last flat index (h*W + w)*C + c of a C x H x W map to its channel-major index c*H*W + h*W + w.</summary>
     public static int ChannelMajorIndex(int channelsLastIndex, Shape map)
     {

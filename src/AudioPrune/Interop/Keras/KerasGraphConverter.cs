@@ -105,7 +105,11 @@ public sealed partial class KerasGraphConverter
                 break;
             case "Flatten": Flatten(layer, Single(layer, inputs)); break;
             case "Dense": Dense(layer, Single(layer, inputs)); break;
-            case "Add": Emit(layer, new AddNode { Name = NodeName(layer.Name), Inputs = inputs }); break;
+            case "Add":
+                var orders = inputs.Select(i => flattenedFrom.GetValueOrDefault(i)).Distinct().ToArray();
+                if (orders.Length > 1) throw Refuse(layer, "adds vectors flattened from different feature maps (or flattened and not), which is not supported");
+                Emit(layer, new AddNode { Name = NodeName(layer.Name), Inputs = inputs });
+                break;
             case "Concatenate": Concatenate(layer, inputs); break;
             default:
                 throw Refuse(layer, "is a layer type AudioPrune cannot import (supported: Conv2D, BatchNormalization, Activation, ReLU, LeakyReLU, ELU, Softmax, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Dropout, Flatten, Dense, Add, Concatenate, InputLayer)");
@@ -155,10 +159,13 @@ public sealed partial class KerasGraphConverter
         var tensors = Tensors(layer, names);
         foreach (var t in names) ExpectShape(layer, t, tensors[t], [channels]);
         var name = NodeName(layer.Name);
-        weights[$"{name}.weight"] = scale ? tensors["gamma"] : TensorData.Filled(1f, channels);
-        weights[$"{name}.bias"] = center ? tensors["beta"] : TensorData.Zeros(channels);
-        weights[$"{name}.running_mean"] = tensors["moving_mean"];
-        weights[$"{name}.running_var"] = tensors["moving_variance"];
+        // After a Flatten the features are in channels-last order; the graph's are channel-major.
+        var flattened = flattenedFrom.GetValueOrDefault(input);
+        TensorData Features(TensorData t) => flattened is null ? t : ChannelsLastLayout.FlattenedVector(t, flattened);
+        weights[$"{name}.weight"] = scale ? Features(tensors["gamma"]) : TensorData.Filled(1f, channels);
+        weights[$"{name}.bias"] = center ? Features(tensors["beta"]) : TensorData.Zeros(channels);
+        weights[$"{name}.running_mean"] = Features(tensors["moving_mean"]);
+        weights[$"{name}.running_var"] = Features(tensors["moving_variance"]);
         // Keras momentum is the weight of the old running value; PyTorch's is the weight of the new batch.
         Emit(layer, new BatchNormNode
         {
@@ -265,8 +272,8 @@ public sealed partial class KerasGraphConverter
         nodes.Add(node);
         shapes[node.Name] = shape;
         nodeOf[layer.Name] = node.Name;
-        // Element-wise layers keep the channels-last flatten order of their input.
-        if (node is DropoutNode or ActivationNode && flattenedFrom.TryGetValue(node.Inputs[0], out var map)) flattenedFrom[node.Name] = map;
+        // Element-wise layers (and batch norm, whose parameters were reordered) keep the channels-last flatten order of their input.
+        if (node is DropoutNode or ActivationNode or BatchNormNode or AddNode && flattenedFrom.TryGetValue(node.Inputs[0], out var map)) flattenedFrom[node.Name] = map;
     }
 
     /// <summary>A Keras axis of a channels-last tensor (batch is axis 0) as a graph axis (channels first, no batch).</summary>
