@@ -18,6 +18,11 @@ public static class ImportCommand
         };
         var outOption = new Option<string>("--out") { Description = "The AudioPrune model to write (.safetensors)", Required = true, HelpName = "FILE" };
         var input = CommonOptions.InputShape();
+        var stripPrefix = new Option<string?>("--strip-prefix")
+        {
+            Description = "Remove this prefix from every tensor name first (e.g. 'module.' of a DataParallel state_dict)",
+            HelpName = "PREFIX",
+        };
         var classes = new Option<int?>("--classes") { Description = "Number of classes of a zoo graph (default: the zoo's)" };
         var command = new Command("import", """
             Make an AudioPrune model from another tool's file.
@@ -27,7 +32,7 @@ public static class ImportCommand
               audioprune import C123_best_model_dcase2021.h5 --out c123.safetensors
               audioprune import weights.pt --graph dcase21 --out model.safetensors
               audioprune import weights.safetensors --graph pruned-graph.json --out model.safetensors
-            """) { file, graphOption, outOption, input, classes };
+            """) { file, graphOption, outOption, input, classes, stripPrefix };
         command.SetAction(parse =>
         {
             var source = parse.GetValue(file)!;
@@ -35,7 +40,7 @@ public static class ImportCommand
             if (!target.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
                 throw new UserInputException($"--out {target}: the model file must end in .safetensors");
             var graph = parse.GetValue(graphOption);
-            var model = Import(source, graph, parse.GetValue(input), parse.GetValue(classes));
+            var model = Import(source, graph, parse.GetValue(input), parse.GetValue(classes), parse.GetValue(stripPrefix));
             model.Save(target);
             var report = ComplexityReport.Of(model.Graph);
             output.WriteLine($"imported {Path.GetFileName(source)}: {model.Graph.Nodes.Count} layers, {model.Weights.Count} tensors, " +
@@ -46,18 +51,19 @@ public static class ImportCommand
         return command;
     }
 
-    private static ModelArtifact Import(string source, string? graph, Shape? input, int? classes)
+    private static ModelArtifact Import(string source, string? graph, Shape? input, int? classes, string? stripPrefix)
     {
         var extension = Path.GetExtension(source).ToLowerInvariant();
         if (extension is ".h5" or ".hdf5")
         {
-            if (graph is not null) throw new UserInputException($"{source}: a Keras model carries its own architecture; drop --graph");
+            if (graph is not null || stripPrefix is not null)
+                throw new UserInputException($"{source}: a Keras model carries its own architecture and names; drop --graph and --strip-prefix");
             return ModelLoader.Load(source, input);
         }
         if (!StateDictImporter.Extensions.Contains(extension))
             throw UserInputException.InFile(source, $"cannot import '{extension}' files (expected .h5, {string.Join(", ", StateDictImporter.Extensions)})");
         if (graph is null)
             throw UserInputException.InFile(source, "weights without an architecture: add --graph with a zoo name (e.g. dcase21) or a graph .json file");
-        return StateDictImporter.Import(source, GraphSource.Resolve(graph, input, classes));
+        return StateDictImporter.Import(source, GraphSource.Resolve(graph, input, classes), stripPrefix);
     }
 }

@@ -14,12 +14,14 @@ public static class StateDictImporter
 {
     public static readonly string[] Extensions = [".pt", ".pth", ".bin", ".safetensors"];
 
-    public static ModelArtifact Import(string weightsPath, GraphSource.Resolved graph)
+    /// <param name="stripPrefix">A prefix every tensor name carries and the graph's do not ("module." from DataParallel).</param>
+    public static ModelArtifact Import(string weightsPath, GraphSource.Resolved graph, string? stripPrefix = null)
     {
         var weights = ReadWeights(weightsPath);
+        if (!string.IsNullOrEmpty(stripPrefix)) weights = WithoutPrefix(weights, stripPrefix, weightsPath);
         var mismatch = weights.CompareWith(graph.Graph);
         if (!mismatch.IsEmpty)
-            throw UserInputException.InFile(weightsPath, $"tensors do not match graph '{graph.Graph.Name}': {mismatch}");
+            throw UserInputException.InFile(weightsPath, $"tensors do not match graph '{graph.Graph.Name}': {mismatch}{PrefixHint(weights, graph.Graph)}");
         weights.EnsureMatches(graph.Graph, weightsPath);
         var metadata = new Dictionary<string, string>(graph.Metadata)
         {
@@ -39,6 +41,26 @@ public static class StateDictImporter
         if (!IsSafetensors(path)) return PyTorchStateDictFile.Read(path);
         var tensors = SafetensorsFile.Read(path).Tensors;
         return new WeightMap(tensors.Entries.Where(e => !e.Key.EndsWith(PyTorchStateDictFile.BatchCounterSuffix, StringComparison.Ordinal)));
+    }
+
+    private static WeightMap WithoutPrefix(WeightMap weights, string prefix, string path)
+    {
+        var without = weights.Names.Where(n => !n.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+        if (without.Length > 0)
+            throw UserInputException.InFile(path, $"--strip-prefix '{prefix}': {without.Length} tensor name(s) do not start with it, e.g. '{without[0]}'");
+        return new WeightMap(weights.Entries.Select(e => new KeyValuePair<string, TensorData>(e.Key[prefix.Length..], e.Value)));
+    }
+
+    /// <summary>When every name starts with one extra first segment ("module.") and the rest would match, says so.</summary>
+    private static string PrefixHint(WeightMap weights, NetworkGraph graph)
+    {
+        var first = weights.Names.FirstOrDefault();
+        var dot = first?.IndexOf('.') ?? -1;
+        if (first is null || dot <= 0) return "";
+        var prefix = first[..(dot + 1)];
+        if (!weights.Names.All(n => n.StartsWith(prefix, StringComparison.Ordinal))) return "";
+        var stripped = new WeightMap(weights.Entries.Select(e => new KeyValuePair<string, TensorData>(e.Key[prefix.Length..], e.Value)));
+        return stripped.CompareWith(graph).IsEmpty ? $" (every name starts with '{prefix}': add --strip-prefix {prefix})" : "";
     }
 
     private static bool IsSafetensors(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);

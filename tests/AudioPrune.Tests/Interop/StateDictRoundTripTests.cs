@@ -65,3 +65,25 @@ public sealed class StateDictRoundTripTests
         Assert.Contains("dcase2021", model.Metadata[ModelArtifact.FrontEndKey]);
     }
 }
+
+public sealed class StateDictPrefixTests
+{
+    [Fact]
+    public void DataParallelPrefixIsNamedAndCanBeStripped()
+    {
+        using var temp = new TempDirectory();
+        var model = ModelLoader.Load("dcase21", seed: 2);
+        var prefixed = new WeightMap(model.Weights.Entries.Select(e => new KeyValuePair<string, TensorData>("module." + e.Key, e.Value)));
+        var weights = temp.File("dp.safetensors");
+        SafetensorsFile.Write(weights, prefixed, new Dictionary<string, string>());
+        var output = temp.File("m.safetensors");
+
+        var refused = CliRunner.Run("import", weights, "--graph", "dcase21", "--out", output);
+        var stripped = CliRunner.Run("import", weights, "--graph", "dcase21", "--strip-prefix", "module.", "--out", output);
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("add --strip-prefix module.", refused.Error);
+        Assert.True(stripped.ExitCode == 0, stripped.Error);
+        Assert.Equal(model.Weights["conv2.weight"].Data, ModelArtifact.Load(output).Weights["conv2.weight"].Data);
+    }
+}
