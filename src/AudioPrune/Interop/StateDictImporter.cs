@@ -48,8 +48,11 @@ public static class StateDictImporter
         var without = weights.Names.Where(n => !n.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
         if (without.Length > 0)
             throw UserInputException.InFile(path, $"--strip-prefix '{prefix}': {without.Length} tensor name(s) do not start with it, e.g. '{without[0]}'");
-        return new WeightMap(weights.Entries.Select(e => new KeyValuePair<string, TensorData>(e.Key[prefix.Length..], e.Value)));
+        return Stripped(weights, prefix);
     }
+
+    private static WeightMap Stripped(WeightMap weights, string prefix) =>
+        new(weights.Entries.Select(e => new KeyValuePair<string, TensorData>(e.Key[prefix.Length..], e.Value)));
 
     /// <summary>When every name starts with one extra first segment ("module.") and the rest would match, says so.</summary>
     private static string PrefixHint(WeightMap weights, NetworkGraph graph)
@@ -59,8 +62,7 @@ public static class StateDictImporter
         if (first is null || dot <= 0) return "";
         var prefix = first[..(dot + 1)];
         if (!weights.Names.All(n => n.StartsWith(prefix, StringComparison.Ordinal))) return "";
-        var stripped = new WeightMap(weights.Entries.Select(e => new KeyValuePair<string, TensorData>(e.Key[prefix.Length..], e.Value)));
-        return stripped.CompareWith(graph).IsEmpty ? $" (every name starts with '{prefix}': add --strip-prefix {prefix})" : "";
+        return Stripped(weights, prefix).CompareWith(graph).IsEmpty ? $" (every name starts with '{prefix}': add --strip-prefix {prefix})" : "";
     }
 
     private static bool IsSafetensors(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
