@@ -8,5 +8,6 @@ public static class CommandCatalog
     public static IEnumerable<Command> Create(TextWriter output) =>
     [
         InspectCommand.Create(output),
+        PruneCommand.Create(output),
     ];
 }

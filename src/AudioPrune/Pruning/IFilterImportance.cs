@@ -9,5 +9,8 @@ public interface IFilterImportance
     /// <summary>The name users type after --method.</summary>
     string Name { get; }
 
+    /// <summary>True when the criterion decides its own kept count (the similarity greedy pass), so no ratio is needed.</summary>
+    bool SelectsOwnCount => false;
+
     LayerImportance Score(FilterBank filters);
 }

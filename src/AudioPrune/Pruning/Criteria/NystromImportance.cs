@@ -13,6 +13,8 @@ public sealed class NystromImportance(
 {
     public string Name => "nystrom";
 
+    public bool SelectsOwnCount => true;
+
     public LayerImportance Score(FilterBank filters)
     {
         var prototypes = Prototypes.Of(filters, representation);

@@ -12,6 +12,8 @@ public sealed class SimilarityImportance(Representation representation = Represe
 
     public Representation Representation => representation;
 
+    public bool SelectsOwnCount => true;
+
     public LayerImportance Score(FilterBank filters)
     {
         var prototypes = Prototypes.Of(filters, representation);
