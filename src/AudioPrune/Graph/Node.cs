@@ -24,7 +24,12 @@ public abstract record Node
     public required string Name { get; init; }
     public required string[] Inputs { get; init; }
 
-    [JsonIgnore] public abstract string Op { get; }
+    /// <summary>The op name of the file form ("conv2d"), taken from the JsonDerivedType list above: one source of truth.</summary>
+    [JsonIgnore] public string Op => OpNames[GetType()];
+
+    private static readonly Dictionary<Type, string> OpNames = typeof(Node)
+        .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), false).Cast<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
     /// <summary>Output shape for the given input shapes; throws <see cref="GraphException"/> when they do not fit.</summary>
     public abstract Shape InferShape(IReadOnlyList<Shape> inputs);

@@ -23,6 +23,8 @@ public static class SafetensorsFile
         ["I64"] = 8, ["I32"] = 4, ["I16"] = 2, ["I8"] = 1, ["U8"] = 1, ["BOOL"] = 1,
     };
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public sealed record Contents(WeightMap Tensors, IReadOnlyDictionary<string, string> Metadata);
 
     public static void Write(string path, WeightMap tensors, IReadOnlyDictionary<string, string> metadata)
@@ -86,8 +88,13 @@ public static class SafetensorsFile
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(headerBytes, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
+            var headerText = StrictUtf8.GetString(headerBytes);
+            header = JsonNode.Parse(headerText, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
                      ?? throw Bad("the header is not a JSON object");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Bad("the header is not UTF-8 text");
         }
         catch (JsonException e)
         {

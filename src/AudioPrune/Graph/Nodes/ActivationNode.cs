@@ -16,7 +16,6 @@ public sealed record ActivationNode : Node
     /// <summary>Negative slope for LeakyRelu.</summary>
     public double Slope { get; init; } = 0.01;
 
-    public override string Op => "activation";
     public override bool PassesChannelsThrough => Kind != ActivationKind.Softmax;
 
     /// <summary>True for the output heads that turn logits into probabilities.</summary>

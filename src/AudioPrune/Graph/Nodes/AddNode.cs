@@ -3,7 +3,6 @@ namespace AudioPrune.Graph.Nodes;
 /// <summary>Element-wise sum of two or more inputs of one shape (residual connections).</summary>
 public sealed record AddNode : Node
 {
-    public override string Op => "add";
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)
     {

@@ -12,7 +12,6 @@ public sealed record BatchNormNode : Node
     public double Momentum { get; init; } = 0.1;
     public int Axis { get; init; }
 
-    public override string Op => "batchnorm";
     public override bool PassesChannelsThrough => Axis == 0;
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)

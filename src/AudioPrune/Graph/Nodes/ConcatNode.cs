@@ -5,7 +5,6 @@ public sealed record ConcatNode : Node
 {
     public int Axis { get; init; }
 
-    public override string Op => "concat";
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)
     {

@@ -11,7 +11,6 @@ public sealed record Conv2dNode : Node
     public int Groups { get; init; } = 1;
     public bool Bias { get; init; } = true;
 
-    public override string Op => "conv2d";
 
     /// <summary>Padding that keeps H and W at stride 1 ("same"); odd kernels only, as symmetric padding requires.</summary>
     public static Size2 SamePadding(Size2 kernel)

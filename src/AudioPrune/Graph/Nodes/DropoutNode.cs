@@ -5,7 +5,6 @@ public sealed record DropoutNode : Node
 {
     public required double P { get; init; }
 
-    public override string Op => "dropout";
     public override bool PassesChannelsThrough => true;
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)

@@ -14,7 +14,6 @@ public sealed record GlobalPoolNode : Node
     public required GlobalPoolKind Kind { get; init; }
     public required int[] Axes { get; init; }
 
-    public override string Op => "global_pool";
     public override bool PassesChannelsThrough => true;
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)

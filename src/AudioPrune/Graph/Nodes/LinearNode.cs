@@ -7,7 +7,6 @@ public sealed record LinearNode : Node
     public required int OutFeatures { get; init; }
     public bool Bias { get; init; } = true;
 
-    public override string Op => "linear";
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)
     {

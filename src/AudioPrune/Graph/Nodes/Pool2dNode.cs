@@ -13,7 +13,6 @@ public sealed record Pool2dNode : Node
     public required Size2 Stride { get; init; }
     public Size2 Padding { get; init; } = Size2.Square(0);
 
-    public override string Op => "pool2d";
     public override bool PassesChannelsThrough => true;
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)
