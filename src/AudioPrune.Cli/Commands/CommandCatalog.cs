@@ -9,5 +9,6 @@ public static class CommandCatalog
     [
         InspectCommand.Create(output),
         BenchCommand.Create(output),
+        PruneCommand.Create(output),
     ];
 }

@@ -1,0 +1,16 @@
+using AudioPrune.Pruning.Numerics;
+
+namespace AudioPrune.Pruning.Criteria;
+
+/// <summary>l2: the Euclidean norm of W[f].</summary>
+public sealed class L2Importance : IFilterImportance
+{
+    public string Name => "l2";
+
+    public LayerImportance Score(FilterBank filters)
+    {
+        var scores = new double[filters.Filters];
+        for (var f = 0; f < filters.Filters; f++) scores[f] = Math.Sqrt(DenseProducts.Dot(filters.Filter(f), filters.Filter(f)));
+        return new LayerImportance(filters.Layer, scores);
+    }
+}
