@@ -8,5 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> Create(TextWriter output) =>
     [
         InspectCommand.Create(output),
+        FeaturesCommand.Create(output),
+        SynthCommand.Create(output),
     ];
 }
