@@ -10,5 +10,7 @@ public static class CommandCatalog
         InspectCommand.Create(output),
         BenchCommand.Create(output),
         PruneCommand.Create(output),
+        FeaturesCommand.Create(output),
+        SynthCommand.Create(output),
     ];
 }
