@@ -12,5 +12,7 @@ public static class CommandCatalog
         PruneCommand.Create(output),
         FeaturesCommand.Create(output),
         SynthCommand.Create(output),
+        ImportCommand.Create(output),
+        ExportCommand.Create(output),
     ];
 }

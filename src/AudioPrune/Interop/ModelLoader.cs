@@ -13,6 +13,9 @@ public static class ModelLoader
     /// <summary>Importers for foreign files, by lower-case extension (".h5").</summary>
     private static readonly Dictionary<string, Func<string, ModelArtifact>> Importers = new(StringComparer.OrdinalIgnoreCase);
 
+    // The built-in importers are registered before any use of the loader, so every command accepts them.
+    static ModelLoader() => Interop.Importers.RegisterAll();
+
     public static void RegisterImporter(string extension, Func<string, ModelArtifact> importer) => Importers[extension] = importer;
 
     /// <summary>Loads MODEL with its weights. <paramref name="input"/> overrides the input shape, <paramref name="seed"/> seeds zoo weights.</summary>
