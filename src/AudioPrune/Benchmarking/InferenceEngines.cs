@@ -8,12 +8,11 @@ public static class InferenceEngines
 {
     private static readonly Dictionary<string, Func<ModelArtifact, int, IInferenceEngine>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["onnx"] = (model, threads) => new OnnxInferenceEngine(model, threads),
         ["torch"] = (model, threads) => new TorchInferenceEngine(model, threads),
     };
 
     public static IReadOnlyList<string> Names => Factories.Keys.ToArray();
-
-    public static void Register(string name, Func<ModelArtifact, int, IInferenceEngine> factory) => Factories[name] = factory;
 
     public static IInferenceEngine Create(string name, ModelArtifact model, int threads)
     {
