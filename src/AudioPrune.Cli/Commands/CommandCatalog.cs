@@ -7,6 +7,9 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> Create(TextWriter output) =>
     [
+        StudyCommands.Quickstart(output),
+        StudyCommands.Experiment(output),
+        StudyCommands.Report(output),
         InspectCommand.Create(output),
         BenchCommand.Create(output),
         PruneCommand.Create(output),

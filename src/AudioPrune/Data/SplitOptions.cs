@@ -14,6 +14,9 @@ public sealed record SplitOptions
     public int? TestFold { get; init; }
     public int? ValidationFold { get; init; }
     public double TrainFraction { get; init; } = 1.0;
+
+    /// <summary>Seed of the training subset alone (default: Seed), so repeat runs draw new subsets of the same splits.</summary>
+    public int? SubsetSeed { get; init; }
     public bool StratifiedSubset { get; init; } = true;
 }
 

@@ -53,8 +53,8 @@ public static class SplitPlanner
         if (options.TrainFraction < 1)
         {
             var full = train.Count;
-            train = Subset(train, options.TrainFraction, options.Seed, options.StratifiedSubset);
-            method.Add($"training subset {options.TrainFraction:0.###} ({train.Count} of {full}, {(options.StratifiedSubset ? "stratified" : "random")}, seed {options.Seed})");
+            train = Subset(train, options.TrainFraction, options.SubsetSeed ?? options.Seed, options.StratifiedSubset);
+            method.Add($"training subset {options.TrainFraction:0.###} ({train.Count} of {full}, {(options.StratifiedSubset ? "stratified" : "random")}, seed {options.SubsetSeed ?? options.Seed})");
         }
         if (train.Count == 0) throw new UserInputException($"{dataset.Root}: the training split is empty ({string.Join("; ", method)})");
         return new SplitPlan(train, validation, test, string.Join("; ", method));
