@@ -135,4 +135,27 @@ public sealed class DatasetLoaderTests
         var direct = FeaturePipeline.ForFile(Path.Combine(dir.File("data"), loaded.Splits.Train.ClipId(0)), s);
         Assert.Equal(direct.Examples[0], raw);
     }
+
+    [Fact]
+    public void Segment_policy_cuts_recordings_into_patches_that_share_the_clip_id()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.File("data");
+        foreach (var (label, i) in new[] { ("x", 0), ("x", 1), ("y", 2), ("y", 3), ("x", 4), ("y", 5) })
+            DatasetFixtures.Wav(data, $"{label}/{i}.wav", i, seconds: 2.5, rate: 48000);
+        var vggish = FrontEndSettings.Vggish;
+        using var loaded = DatasetLoader.Load(data, vggish, Options(dir.File("cache")));
+        var all = new[] { loaded.Splits.Train, loaded.Splits.Validation, loaded.Splits.Test };
+        // 2.5 s at 16 kHz: 1 + (40000 - 400) / 160 = 248 frames = two whole 96-frame patches.
+        Assert.Equal(12, all.Sum(s => s.Count));
+        foreach (var set in all)
+            for (var i = 0; i < set.Count; i += 2)
+            {
+                Assert.Equal(set.ClipId(i), set.ClipId(i + 1));
+                Assert.Equal(set.Label(i), set.Label(i + 1));
+            }
+        Assert.Equal(new Graph.Shape(1, 96, 64), loaded.Splits.Train.ExampleShape);
+        Assert.Equal(FeatureLayout.FramesByMel, loaded.Normalization.Layout);
+        Assert.Equal(2.5, loaded.Durations.Mean, 3);
+    }
 }
