@@ -9,10 +9,15 @@ public sealed record AudioReadOptions(int? Channel = null)
     public static readonly AudioReadOptions Downmix = new();
 
     /// <summary>Copies channel-interleaved samples into one channel, downmixing or picking as configured.</summary>
-    internal void ToMono(ReadOnlySpan<float> interleaved, int channels, Span<float> mono, string path)
+    internal void CheckChannel(int channels, string path)
     {
         if (Channel is { } pick && (pick < 0 || pick >= channels))
             throw Common.UserInputException.InFile(path, $"channel {pick} was asked for but the file has {channels} channel(s) (0..{channels - 1})");
+    }
+
+    internal void ToMono(ReadOnlySpan<float> interleaved, int channels, Span<float> mono, string path)
+    {
+        CheckChannel(channels, path);
         var frames = mono.Length;
         if (channels == 1)
         {

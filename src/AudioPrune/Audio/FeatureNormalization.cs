@@ -9,8 +9,29 @@ namespace AudioPrune.Audio;
 /// baseline does. Knows the example layout so it can find the band axis. Serialises to JSON for the model
 /// artifact (<see cref="Graph.ModelArtifact.NormalizationKey"/>).
 /// </summary>
-public sealed record FeatureNormalization(FeatureLayout Layout, int Bands, int Frames, double[] Mean, double[] Std)
+public sealed class FeatureNormalization
 {
+    // Single-precision copies for the hot path (every example copied out for training is normalised).
+    private readonly float[] meanSingle;
+    private readonly float[] inverseStd;
+
+    public FeatureNormalization(FeatureLayout layout, int bands, int frames, IReadOnlyList<double> mean, IReadOnlyList<double> std)
+    {
+        Layout = layout;
+        Bands = bands;
+        Frames = frames;
+        Mean = mean.ToArray();
+        Std = std.ToArray();
+        meanSingle = mean.Select(m => (float)m).ToArray();
+        inverseStd = std.Select(x => (float)(1.0 / x)).ToArray();
+    }
+
+    public FeatureLayout Layout { get; }
+    public int Bands { get; }
+    public int Frames { get; }
+    public IReadOnlyList<double> Mean { get; }
+    public IReadOnlyList<double> Std { get; }
+
     /// <summary>Smallest standard deviation used, so that a constant band does not divide by zero.</summary>
     public const double MinStd = 1e-5;
 
@@ -51,17 +72,15 @@ public sealed record FeatureNormalization(FeatureLayout Layout, int Bands, int F
         {
             for (var b = 0; b < Bands; b++)
             {
-                float m = (float)Mean[b], inv = (float)(1.0 / Std[b]);
+                float m = meanSingle[b], inv = inverseStd[b];
                 foreach (ref var v in example.Slice(b * Frames, Frames)) v = (v - m) * inv;
             }
             return;
         }
-        var means = Mean.Select(x => (float)x).ToArray();
-        var inverse = Std.Select(x => (float)(1.0 / x)).ToArray();
         for (var f = 0; f < Frames; f++)
         {
             var row = example.Slice(f * Bands, Bands);
-            for (var b = 0; b < Bands; b++) row[b] = (row[b] - means[b]) * inverse[b];
+            for (var b = 0; b < Bands; b++) row[b] = (row[b] - meanSingle[b]) * inverseStd[b];
         }
     }
 
@@ -72,7 +91,7 @@ public sealed record FeatureNormalization(FeatureLayout Layout, int Bands, int F
         try
         {
             var n = JsonSerializer.Deserialize<FeatureNormalization>(json, ReportJson.Options) ?? throw new UserInputException("feature normalisation: empty JSON");
-            if (n.Mean.Length != n.Bands || n.Std.Length != n.Bands || n.Std.Any(s => !(s > 0)))
+            if (n.Mean.Count != n.Bands || n.Std.Count != n.Bands || n.Std.Any(s => !(s > 0)))
                 throw new UserInputException($"feature normalisation: expected {n.Bands} means and positive standard deviations");
             return n;
         }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using AudioPrune.Common;
 
 namespace AudioPrune.Audio;
@@ -18,29 +20,80 @@ public static class WavReader
 
     public static AudioSignal Read(string path, AudioReadOptions? options = null)
     {
-        byte[] bytes;
+        // A pooled buffer: clips are read one after another, and fresh multi-megabyte arrays would churn the large-object heap.
+        byte[]? buffer = null;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var handle = File.OpenHandle(path);
+            var length = RandomAccess.GetLength(handle);
+            if (length > int.MaxValue) throw UserInputException.InFile(path, $"the file is {length} bytes, larger than the 2 GB a WAV file can address");
+            buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
+            var read = 0;
+            while (read < length)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
+                if (n == 0) break;
+                read += n;
+            }
+            return Decode(buffer.AsSpan(0, read), path, options ?? AudioReadOptions.Downmix);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw UserInputException.InFile(path, $"cannot read the file: {e.Message}");
         }
-        return Decode(bytes, path, options ?? AudioReadOptions.Downmix);
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Decodes WAV bytes; <paramref name="path"/> only names the source in error messages.</summary>
     public static AudioSignal Decode(ReadOnlySpan<byte> file, string path, AudioReadOptions options)
     {
         var format = Parse(file, path, out var dataStart, out var dataLength);
-        var data = file.Slice(dataStart, dataLength);
-        var frames = data.Length / format.BlockAlign;
-        var interleaved = new float[frames * format.Channels];
-        ConvertSamples(data[..(frames * format.BlockAlign)], format, interleaved);
+        var frames = dataLength / format.BlockAlign;
+        var data = file.Slice(dataStart, frames * format.BlockAlign);
         var mono = new float[frames];
-        options.ToMono(interleaved, format.Channels, mono, path);
+        if (format is { Encoding: SampleEncoding.Pcm, BitsPerSample: 16 } && BitConverter.IsLittleEndian)
+            Pcm16ToMono(MemoryMarshal.Cast<byte, short>(data), format.Channels, options, mono, path);
+        else
+        {
+            var interleaved = ArrayPool<float>.Shared.Rent(frames * format.Channels);
+            try
+            {
+                ConvertSamples(data, format, interleaved.AsSpan(0, frames * format.Channels));
+                options.ToMono(interleaved.AsSpan(0, frames * format.Channels), format.Channels, mono, path);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(interleaved);
+            }
+        }
         return new AudioSignal(mono, format.SampleRate, format.Channels, "WAV " + format.Describe());
+    }
+
+    /// <summary>The common case (16-bit PCM) without an intermediate float copy of all channels.</summary>
+    private static void Pcm16ToMono(ReadOnlySpan<short> samples, int channels, AudioReadOptions options, Span<float> mono, string path)
+    {
+        const float scale = 1f / 32768f;
+        options.CheckChannel(channels, path);
+        if (options.Channel is { } pick)
+        {
+            for (var i = 0; i < mono.Length; i++) mono[i] = samples[i * channels + pick] * scale;
+            return;
+        }
+        if (channels == 1)
+        {
+            for (var i = 0; i < mono.Length; i++) mono[i] = samples[i] * scale;
+            return;
+        }
+        var mixScale = scale / channels;
+        for (var i = 0; i < mono.Length; i++)
+        {
+            var sum = 0;
+            foreach (var v in samples.Slice(i * channels, channels)) sum += v;
+            mono[i] = sum * mixScale;
+        }
     }
 
     /// <summary>Finds and validates the fmt and data chunks; returns the format and where the sample bytes are.</summary>
