@@ -15,6 +15,36 @@ public static class SymmetricEigen
     /// </summary>
     public static (double[] Values, double[] Vectors) Decompose(double[] a, int n)
     {
+        var v = Diagonalise(a, n);
+        var values = new double[n];
+        for (var i = 0; i < n; i++) values[i] = a[i * n + i];
+        var order = Enumerable.Range(0, n).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
+        var sortedValues = order.Select(i => values[i]).ToArray();
+        var sortedVectors = new double[n * n];
+        for (var r = 0; r < n; r++)
+        {
+            for (var c = 0; c < n; c++) sortedVectors[r * n + c] = v[r * n + order[c]];
+        }
+        return (sortedValues, sortedVectors);
+    }
+
+    /// <summary>The eigenvector of the largest eigenvalue (unit length) and that eigenvalue; <paramref name="a"/> is destroyed.</summary>
+    public static (double Value, double[] Vector) Dominant(double[] a, int n)
+    {
+        var v = Diagonalise(a, n);
+        var best = 0;
+        for (var i = 1; i < n; i++)
+        {
+            if (a[i * n + i] > a[best * n + best]) best = i;
+        }
+        var vector = new double[n];
+        for (var r = 0; r < n; r++) vector[r] = v[r * n + best];
+        return (a[best * n + best], vector);
+    }
+
+    /// <summary>Rotates <paramref name="a"/> to diagonal form in place; returns the accumulated rotations (eigenvectors as columns).</summary>
+    private static double[] Diagonalise(double[] a, int n)
+    {
         var v = new double[n * n];
         for (var i = 0; i < n; i++) v[i * n + i] = 1;
         for (var sweep = 0; sweep < MaxSweeps; sweep++)
@@ -31,25 +61,7 @@ public static class SymmetricEigen
                 for (var q = p + 1; q < n; q++) Rotate(a, v, n, p, q);
             }
         }
-        var values = new double[n];
-        for (var i = 0; i < n; i++) values[i] = a[i * n + i];
-        var order = Enumerable.Range(0, n).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
-        var sortedValues = order.Select(i => values[i]).ToArray();
-        var sortedVectors = new double[n * n];
-        for (var r = 0; r < n; r++)
-        {
-            for (var c = 0; c < n; c++) sortedVectors[r * n + c] = v[r * n + order[c]];
-        }
-        return (sortedValues, sortedVectors);
-    }
-
-    /// <summary>The eigenvector of the largest eigenvalue (unit length) and that eigenvalue.</summary>
-    public static (double Value, double[] Vector) Dominant(double[] a, int n)
-    {
-        var (values, vectors) = Decompose(a, n);
-        var vector = new double[n];
-        for (var r = 0; r < n; r++) vector[r] = vectors[r * n];
-        return (values[0], vector);
+        return v;
     }
 
     /// <summary>One Jacobi rotation zeroing a[p,q] (Golub and Van Loan, algorithm 8.4.2).</summary>
