@@ -9,10 +9,12 @@ using AudioPrune.Zoo;
 
 // Importance-speed benchmark: for each criterion, the time to score every conv layer of seeded VGGish_Net and
 // CNN14 weights and choose its kept filters (the criterion's own count, or half the filters for score criteria).
-// Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Pruning [-- --repeat N] [--network vggish|cnn14]
+// Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Pruning -- [--repeat N] [--network vggish|cnn14]
+//        [--criteria "similarity rank1,nystrom flatten m=64"] [--breakdown]
 NativeRuntime.TuneAllocator();
 var repeat = args.SkipWhile(a => a != "--repeat").Skip(1).Select(int.Parse).FirstOrDefault(3);
 var only = args.SkipWhile(a => a != "--network").Skip(1).FirstOrDefault();
+var chosen = args.SkipWhile(a => a != "--criteria").Skip(1).FirstOrDefault()?.Split(',', StringSplitOptions.TrimEntries);
 
 var cases = new (string Label, string Method, CriterionOptions Options)[]
 {
@@ -37,7 +39,7 @@ foreach (var network in new[] { "vggish", "cnn14" }.Where(n => (only is null || 
     Console.WriteLine($"{network}: {convs.Count} conv layers, {Environment.ProcessorCount} cores, load average {LoadAverage()}, best of {repeat} runs, wall-clock milliseconds; cpu = process CPU time of the best total run");
     var header = new[] { "criterion" }.Concat(convs.Select(c => c.Name)).Append("total").Append("cpu").ToArray();
     var rows = new List<string[]> { header };
-    foreach (var (label, method, options) in cases)
+    foreach (var (label, method, options) in cases.Where(c => chosen is null || chosen.Contains(c.Label)))
     {
         var criterion = CriterionCatalog.Create(method, options);
         var best = new double[convs.Count];

@@ -82,18 +82,7 @@ public static class Prototypes
         {
             // X X^T (taps x taps) as a sum of outer products of the channels' tap vectors; its top eigenvector is
             // U[:,0], and V[:,0] = X^T u / s.
-            var gram = new double[taps * taps];
-            Span<double> column = stackalloc double[taps];
-            for (var c = 0; c < channels; c++)
-            {
-                for (var t = 0; t < taps; t++) column[t] = x[c * taps + t];
-                for (var i = 0; i < taps; i++)
-                {
-                    var ci = column[i];
-                    if (ci == 0) continue;
-                    for (var j = i; j < taps; j++) gram[i * taps + j] += ci * column[j];
-                }
-            }
+            var gram = TapGram(x, taps, channels);
             for (var i = 0; i < taps; i++)
             {
                 for (var j = 0; j < i; j++) gram[i * taps + j] = gram[j * taps + i];
@@ -134,6 +123,32 @@ public static class Prototypes
             Normalise(u);
             return (u, v);
         }
+    }
+
+    /// <summary>
+    /// Upper triangle of X X^T = sum over channels of the outer product of their tap vectors (contiguous in the
+    /// weights). The hot loop of the rank-1 prototypes: pointer arithmetic keeps it free of bounds checks.
+    /// </summary>
+    private static unsafe double[] TapGram(ReadOnlySpan<float> x, int taps, int channels)
+    {
+        var gram = new double[taps * taps];
+        var column = stackalloc double[taps];
+        fixed (float* weights = x)
+        fixed (double* g = gram)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                var source = weights + c * taps;
+                for (var t = 0; t < taps; t++) column[t] = source[t];
+                for (var i = 0; i < taps; i++)
+                {
+                    var ci = column[i];
+                    var row = g + i * taps;
+                    for (var j = i; j < taps; j++) row[j] += ci * column[j];
+                }
+            }
+        }
+        return gram;
     }
 
     private static void Normalise(double[] v)

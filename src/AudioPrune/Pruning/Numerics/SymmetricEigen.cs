@@ -55,7 +55,7 @@ public static class SymmetricEigen
                 diag += a[p * n + p] * a[p * n + p];
                 for (var q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
             }
-            if (off <= 1e-30 * diag || off == 0) break;
+            if (off <= 1e-26 * diag || off == 0) break;
             for (var p = 0; p < n - 1; p++)
             {
                 for (var q = p + 1; q < n; q++) Rotate(a, v, n, p, q);
