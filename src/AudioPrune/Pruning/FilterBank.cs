@@ -4,7 +4,8 @@ using AudioPrune.Graph;
 namespace AudioPrune.Pruning;
 
 /// <summary>
-/// One conv layer's weights (F, C, kh, kw) as F rows of C*kh*kw doubles, the form every criterion reads.
+/// One conv layer's weights (F, C, kh, kw) as F rows of C*kh*kw values, the form every criterion reads.
+/// The float32 weights are shared, not copied (a CNN14 layer holds 19 M of them); criteria compute in double.
 /// Construction rejects non-finite weights, naming the layer, because every criterion would silently rank them.
 /// </summary>
 public sealed class FilterBank
@@ -22,7 +23,7 @@ public sealed class FilterBank
         Channels = weight.Shape[1];
         KernelH = weight.Shape[2];
         KernelW = weight.Shape[3];
-        Rows = Array.ConvertAll(weight.Data, v => (double)v);
+        Weights = weight.Data;
     }
 
     public string Layer { get; }
@@ -41,10 +42,13 @@ public sealed class FilterBank
     public int FilterLength => Channels * Taps;
 
     /// <summary>Row-major F x (C*kh*kw), the filter f being W[f] flattened in (c, h, w) order.</summary>
-    public double[] Rows { get; }
+    public float[] Weights { get; }
 
-    public ReadOnlySpan<double> Filter(int f) => Rows.AsSpan(f * FilterLength, FilterLength);
+    public ReadOnlySpan<float> Filter(int f) => Weights.AsSpan(f * FilterLength, FilterLength);
 
-    /// <summary>Weight W[f, c, h, w].</summary>
-    public double this[int f, int c, int tap] => Rows[f * FilterLength + c * Taps + tap];
+    /// <summary>Weight W[f, c, tap] with tap = h*kw + w.</summary>
+    public double this[int f, int c, int tap] => Weights[f * FilterLength + c * Taps + tap];
+
+    /// <summary>A double copy of the rows, for the criteria that multiply whole filters.</summary>
+    public double[] ToRows() => Array.ConvertAll(Weights, v => (double)v);
 }

@@ -30,17 +30,13 @@ public sealed class SurgeryTests
     public void Cnn6_rebuilt_equals_zeroed_original(string method) =>
         AssertEquivalent(ModelZoo.Create("cnn6", classes: 10, input: new Shape(1, 64, 64)).Graph, method, seed: 2);
 
-    [Theory]
-    [InlineData("similarity")]
-    [InlineData("l1")]
-    public void Vggish_rebuilt_equals_zeroed_original(string method) =>
-        AssertEquivalent(ModelZoo.Create("vggish").Graph, method, seed: 3);
+    [Fact]
+    public void Vggish_rebuilt_equals_zeroed_original() =>
+        AssertEquivalent(ModelZoo.Create("vggish").Graph, "similarity", seed: 3);
 
-    [Theory]
-    [InlineData("opnorm")]
-    [InlineData("nystrom")]
-    public void Cnn14_small_input_rebuilt_equals_zeroed_original(string method) =>
-        AssertEquivalent(ModelZoo.Create("cnn14", classes: 10, input: new Shape(1, 64, 64)).Graph, method, seed: 4);
+    [Fact]
+    public void Cnn14_small_input_rebuilt_equals_zeroed_original() =>
+        AssertEquivalent(ModelZoo.Create("cnn14", classes: 10, input: new Shape(1, 64, 64)).Graph, "opnorm", seed: 4);
 
     [Fact]
     public void Add_of_a_pruned_branch_is_refused_naming_the_node()

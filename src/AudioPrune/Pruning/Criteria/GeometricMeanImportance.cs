@@ -13,7 +13,7 @@ public sealed class GeometricMeanImportance : IFilterImportance
 
     public LayerImportance Score(FilterBank filters)
     {
-        var layer = GeometricMean(filters.Rows);
+        var layer = GeometricMean(filters.Weights);
         var scores = new double[filters.Filters];
         for (var f = 0; f < filters.Filters; f++)
         {
@@ -23,7 +23,7 @@ public sealed class GeometricMeanImportance : IFilterImportance
         return new LayerImportance(filters.Layer, scores);
     }
 
-    public static double GeometricMean(ReadOnlySpan<double> values)
+    public static double GeometricMean(ReadOnlySpan<float> values)
     {
         double sum = 0;
         foreach (var v in values) sum += Math.Log(Math.Abs(v) + Epsilon);

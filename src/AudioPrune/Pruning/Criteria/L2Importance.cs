@@ -1,5 +1,3 @@
-using AudioPrune.Pruning.Numerics;
-
 namespace AudioPrune.Pruning.Criteria;
 
 /// <summary>l2: the Euclidean norm of W[f].</summary>
@@ -10,7 +8,12 @@ public sealed class L2Importance : IFilterImportance
     public LayerImportance Score(FilterBank filters)
     {
         var scores = new double[filters.Filters];
-        for (var f = 0; f < filters.Filters; f++) scores[f] = Math.Sqrt(DenseProducts.Dot(filters.Filter(f), filters.Filter(f)));
+        for (var f = 0; f < filters.Filters; f++)
+        {
+            double sum = 0;
+            foreach (double w in filters.Filter(f)) sum += w * w;
+            scores[f] = Math.Sqrt(sum);
+        }
         return new LayerImportance(filters.Layer, scores);
     }
 }

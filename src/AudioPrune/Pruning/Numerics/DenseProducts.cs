@@ -20,7 +20,7 @@ public static class DenseProducts
         if ((long)n * m * d > ManagedLimit) return WithTorch(a, n, b, m, d);
         var c = new double[n * m];
         var same = ReferenceEquals(a, b);
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = n * (long)m * d > 1_000_000 ? -1 : 1 }, i =>
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = n * (long)m * d > 8_000_000 ? -1 : 1 }, i =>
         {
             var rowA = a.AsSpan(i * d, d);
             for (var j = same ? i : 0; j < m; j++)

@@ -9,17 +9,19 @@ public static class GreedySimilarity
     /// <summary>Nearest neighbour of each filter among <paramref name="active"/> (ties: lowest index) and its distance.</summary>
     public static (int[] Neighbour, double[] Distance) NearestNeighbours(double[] distances, int n, IReadOnlyList<int> active)
     {
-        var neighbour = new int[active.Count];
-        var distance = new double[active.Count];
-        for (var a = 0; a < active.Count; a++)
+        var members = active as int[] ?? active.ToArray();
+        var neighbour = new int[members.Length];
+        var distance = new double[members.Length];
+        Parallel.For(0, members.Length, new ParallelOptions { MaxDegreeOfParallelism = members.Length > 256 ? -1 : 1 }, a =>
         {
-            var i = active[a];
+            var i = members[a];
+            var row = distances.AsSpan(i * n, n);
             var best = -1;
             var bestDistance = double.PositiveInfinity;
-            foreach (var j in active)
+            foreach (var j in members)
             {
                 if (j == i) continue;
-                var dij = distances[i * n + j];
+                var dij = row[j];
                 if (dij < bestDistance || best < 0)
                 {
                     best = j;
@@ -28,7 +30,7 @@ public static class GreedySimilarity
             }
             neighbour[a] = best;
             distance[a] = bestDistance;
-        }
+        });
         return (neighbour, distance);
     }
 

@@ -29,7 +29,7 @@ public static class Prototypes
     public static PrototypeSet Flatten(FilterBank bank)
     {
         var d = bank.FilterLength;
-        var rows = (double[])bank.Rows.Clone();
+        var rows = bank.ToRows();
         var zero = new List<int>();
         for (var f = 0; f < bank.Filters; f++)
         {
@@ -77,29 +77,25 @@ public static class Prototypes
     private static (double[]? U, double[] V) DominantPair(FilterBank bank, int f)
     {
         int taps = bank.Taps, channels = bank.Channels;
-        var x = bank.Filter(f); // x[c * taps + tap] = X[tap, c]
+        var x = bank.Filter(f); // x[c * taps + tap] = X[tap, c]: each channel's taps are contiguous
         if (taps <= channels)
         {
-            // X X^T (taps x taps): its top eigenvector is U[:,0]; V[:,0] = X^T u / s.
-            var byTap = new double[taps * channels];
-            for (var c = 0; c < channels; c++)
-            {
-                for (var t = 0; t < taps; t++) byTap[t * channels + c] = x[c * taps + t];
-            }
-            var gram = new double[taps * taps];
+            // X X^T (taps x taps) as a sum of outer products of the channels' tap vectors; its top eigenvector is
+            // U[:,0], and V[:,0] = X^T u / s.
+            var gram = TapGram(x, taps, channels);
             for (var i = 0; i < taps; i++)
             {
-                for (var j = i; j < taps; j++)
-                {
-                    var g = DenseProducts.Dot(byTap.AsSpan(i * channels, channels), byTap.AsSpan(j * channels, channels));
-                    gram[i * taps + j] = g;
-                    gram[j * taps + i] = g;
-                }
+                for (var j = 0; j < i; j++) gram[i * taps + j] = gram[j * taps + i];
             }
             var (value, u) = SymmetricEigen.Dominant(gram, taps);
             if (!(value > 0)) return (null, []);
             var v = new double[channels];
-            for (var c = 0; c < channels; c++) v[c] = ColumnDot(byTap, u, taps, channels, c);
+            for (var c = 0; c < channels; c++)
+            {
+                double sum = 0;
+                for (var t = 0; t < taps; t++) sum += x[c * taps + t] * u[t];
+                v[c] = sum;
+            }
             Normalise(v);
             return (u, v);
         }
@@ -111,7 +107,8 @@ public static class Prototypes
             {
                 for (var j = i; j < channels; j++)
                 {
-                    var g = DenseProducts.Dot(x.Slice(i * taps, taps), x.Slice(j * taps, taps));
+                    double g = 0;
+                    for (var t = 0; t < taps; t++) g += (double)x[i * taps + t] * x[j * taps + t];
                     gram[i * channels + j] = g;
                     gram[j * channels + i] = g;
                 }
@@ -128,12 +125,30 @@ public static class Prototypes
         }
     }
 
-    /// <summary>(X^T u)[c] with X stored tap-major (byTap[t * C + c]).</summary>
-    private static double ColumnDot(double[] byTap, double[] u, int taps, int channels, int c)
+    /// <summary>
+    /// Upper triangle of X X^T = sum over channels of the outer product of their tap vectors (contiguous in the
+    /// weights). The hot loop of the rank-1 prototypes: pointer arithmetic keeps it free of bounds checks.
+    /// </summary>
+    private static unsafe double[] TapGram(ReadOnlySpan<float> x, int taps, int channels)
     {
-        double sum = 0;
-        for (var t = 0; t < taps; t++) sum += byTap[t * channels + c] * u[t];
-        return sum;
+        var gram = new double[taps * taps];
+        var column = stackalloc double[taps];
+        fixed (float* weights = x)
+        fixed (double* g = gram)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                var source = weights + c * taps;
+                for (var t = 0; t < taps; t++) column[t] = source[t];
+                for (var i = 0; i < taps; i++)
+                {
+                    var ci = column[i];
+                    var row = g + i * taps;
+                    for (var j = i; j < taps; j++) row[j] += ci * column[j];
+                }
+            }
+        }
+        return gram;
     }
 
     private static void Normalise(double[] v)

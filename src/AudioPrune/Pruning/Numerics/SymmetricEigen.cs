@@ -15,22 +15,7 @@ public static class SymmetricEigen
     /// </summary>
     public static (double[] Values, double[] Vectors) Decompose(double[] a, int n)
     {
-        var v = new double[n * n];
-        for (var i = 0; i < n; i++) v[i * n + i] = 1;
-        for (var sweep = 0; sweep < MaxSweeps; sweep++)
-        {
-            double off = 0, diag = 0;
-            for (var p = 0; p < n; p++)
-            {
-                diag += a[p * n + p] * a[p * n + p];
-                for (var q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
-            }
-            if (off <= 1e-30 * diag || off == 0) break;
-            for (var p = 0; p < n - 1; p++)
-            {
-                for (var q = p + 1; q < n; q++) Rotate(a, v, n, p, q);
-            }
-        }
+        var v = Diagonalise(a, n);
         var values = new double[n];
         for (var i = 0; i < n; i++) values[i] = a[i * n + i];
         var order = Enumerable.Range(0, n).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
@@ -43,13 +28,40 @@ public static class SymmetricEigen
         return (sortedValues, sortedVectors);
     }
 
-    /// <summary>The eigenvector of the largest eigenvalue (unit length) and that eigenvalue.</summary>
+    /// <summary>The eigenvector of the largest eigenvalue (unit length) and that eigenvalue; <paramref name="a"/> is destroyed.</summary>
     public static (double Value, double[] Vector) Dominant(double[] a, int n)
     {
-        var (values, vectors) = Decompose(a, n);
+        var v = Diagonalise(a, n);
+        var best = 0;
+        for (var i = 1; i < n; i++)
+        {
+            if (a[i * n + i] > a[best * n + best]) best = i;
+        }
         var vector = new double[n];
-        for (var r = 0; r < n; r++) vector[r] = vectors[r * n];
-        return (values[0], vector);
+        for (var r = 0; r < n; r++) vector[r] = v[r * n + best];
+        return (a[best * n + best], vector);
+    }
+
+    /// <summary>Rotates <paramref name="a"/> to diagonal form in place; returns the accumulated rotations (eigenvectors as columns).</summary>
+    private static double[] Diagonalise(double[] a, int n)
+    {
+        var v = new double[n * n];
+        for (var i = 0; i < n; i++) v[i * n + i] = 1;
+        for (var sweep = 0; sweep < MaxSweeps; sweep++)
+        {
+            double off = 0, diag = 0;
+            for (var p = 0; p < n; p++)
+            {
+                diag += a[p * n + p] * a[p * n + p];
+                for (var q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
+            }
+            if (off <= 1e-26 * diag || off == 0) break;
+            for (var p = 0; p < n - 1; p++)
+            {
+                for (var q = p + 1; q < n; q++) Rotate(a, v, n, p, q);
+            }
+        }
+        return v;
     }
 
     /// <summary>One Jacobi rotation zeroing a[p,q] (Golub and Van Loan, algorithm 8.4.2).</summary>
