@@ -11,6 +11,7 @@ public static class ExportCommand
     public static Command Create(TextWriter output)
     {
         var model = CommonOptions.ModelArgument();
+        var input = CommonOptions.InputShape();
         var pytorch = new Option<string?>("--pytorch") { Description = "Write a PyTorch state_dict (torch.load-able .pt)", HelpName = "FILE" };
         var safetensors = new Option<string?>("--safetensors") { Description = "Write the weights as plain safetensors (state_dict names, no AudioPrune metadata)", HelpName = "FILE" };
         var graphJson = new Option<string?>("--graph-json") { Description = "Write the architecture as a graph JSON file", HelpName = "FILE" };
@@ -27,15 +28,16 @@ public static class ExportCommand
             Examples:
               audioprune export pruned.safetensors --onnx pruned.onnx --fold-bn
               audioprune export dcase21 --onnx dcase21.onnx --opset 18 --no-softmax
+              audioprune export cnn14 --input 1x501x64 --onnx cnn14-5s.onnx
               audioprune export pruned.safetensors --pytorch pruned.pt --graph-json pruned-graph.json
               audioprune export C123_best_model_dcase2021.h5 --safetensors c123-weights.safetensors
-            """) { model, pytorch, safetensors, graphJson, onnx, opset, foldBn, noSoftmax };
+            """) { model, input, pytorch, safetensors, graphJson, onnx, opset, foldBn, noSoftmax };
         command.SetAction(parse =>
         {
             var targets = new[] { parse.GetValue(pytorch), parse.GetValue(safetensors), parse.GetValue(graphJson), parse.GetValue(onnx) };
             if (targets.All(t => t is null)) throw new UserInputException("export: name at least one output (--onnx, --pytorch, --safetensors or --graph-json)");
             var onnxOptions = new OnnxExportOptions(parse.GetValue(opset), parse.GetValue(foldBn), !parse.GetValue(noSoftmax)).Validated();
-            var artifact = ModelLoader.Load(parse.GetValue(model)!);
+            var artifact = ModelLoader.Load(parse.GetValue(model)!, parse.GetValue(input));
             if (parse.GetValue(onnx) is { } onnxPath)
             {
                 OnnxExporter.Write(artifact, onnxPath, onnxOptions);

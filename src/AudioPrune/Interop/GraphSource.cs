@@ -35,6 +35,6 @@ public static class GraphSource
             return new Resolved(artifact.Graph, artifact.Labels, artifact.Metadata);
         }
         var zoo = ModelZoo.Create(spec, classes, input);
-        return new Resolved(zoo.Graph, zoo.Labels, new Dictionary<string, string> { [ModelArtifact.FrontEndKey] = $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}" });
+        return new Resolved(zoo.Graph, zoo.Labels, new Dictionary<string, string> { [ModelArtifact.FrontEndKey] = ModelLoader.FrontEndJson(zoo) });
     }
 }

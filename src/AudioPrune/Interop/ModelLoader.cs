@@ -30,10 +30,13 @@ public static class ModelLoader
         var metadata = new Dictionary<string, string>
         {
             [ModelArtifact.ProvenanceKey] = $"{{\"zoo\":\"{zoo.Name}\",\"seed\":{seed}}}",
-            [ModelArtifact.FrontEndKey] = $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}",
+            [ModelArtifact.FrontEndKey] = FrontEndJson(zoo),
         };
         return ModelArtifact.Create(zoo.Graph, WeightInitializer.Initialize(zoo.Graph, seed), zoo.Labels, metadata);
     }
+
+    /// <summary>The front-end setting a zoo model's artifacts carry: {"preset": "dcase2021"}.</summary>
+    internal static string FrontEndJson(ZooModel zoo) => $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}";
 
     /// <summary>Loads only the architecture (no weights are created for zoo names).</summary>
     public static NetworkGraph LoadGraph(string model, Shape? input = null, int? classes = null)

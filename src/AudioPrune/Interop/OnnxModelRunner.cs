@@ -54,6 +54,10 @@ public sealed class OnnxModelRunner : IDisposable
     /// <summary>The model's metadata_props (labels, front end, normalisation, graph).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>The class labels written by the exporter, or null when the model carries none.</summary>
+    public IReadOnlyList<string>? Labels =>
+        Metadata.TryGetValue(Onnx.OnnxExporter.LabelsKey, out var json) ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json) : null;
+
     public float[] Run(float[] batch, int batchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), "batch size must be at least 1");

@@ -43,14 +43,20 @@ internal static class InteropFixtures
     }
 
     /// <summary>TorchSharp evaluation-mode output of a batch, flattened.</summary>
-    public static float[] TorchOutput(ModelArtifact model, float[] batch, int batchSize)
+    public static float[] TorchOutput(ModelArtifact model, float[] batch, int batchSize) => TorchOutputs(model, [(batch, batchSize)])[0];
+
+    /// <summary>TorchSharp evaluation-mode outputs of several batches with one module.</summary>
+    public static float[][] TorchOutputs(ModelArtifact model, IReadOnlyList<(float[] Batch, int Size)> batches)
     {
         using var module = TorchGraphModule.Create(model.Graph, model.Weights);
         using var _ = no_grad();
-        long[] shape = [batchSize, .. model.Graph.Input.Dims.Select(d => (long)d)];
-        using var x = tensor(batch, shape);
-        using var y = module.call(x);
-        return y.data<float>().ToArray();
+        return batches.Select(b =>
+        {
+            long[] shape = [b.Size, .. model.Graph.Input.Dims.Select(d => (long)d)];
+            using var x = tensor(b.Batch, shape);
+            using var y = module.call(x);
+            return y.data<float>().ToArray();
+        }).ToArray();
     }
 
     /// <summary>Asserts |a - b| &lt;= tolerance * max|expected| element-wise.</summary>
