@@ -63,6 +63,7 @@ public sealed class Trainer
         var batchSize = run.State.Options.EvaluationBatchSize;
         var validation = Evaluator.Evaluate(best, data.Validation, batchSize);
         var test = data.Test.Count > 0 ? Evaluator.Evaluate(best, data.Test, batchSize) : null;
-        return new TrainingResult(best, run.Record(), run.State.History.ToArray(), validation, test, run.State.Options.RunFolder);
+        return new TrainingResult(best, run.Record(), run.State.History.ToArray(), validation, test, run.State.Options.RunFolder,
+            run.CurrentWeights());
     }
 }

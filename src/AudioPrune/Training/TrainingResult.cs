@@ -2,7 +2,8 @@ namespace AudioPrune.Training;
 
 /// <summary>
 /// The outcome of a run: the model of the epoch the validation split selected (with its training record in the
-/// metadata), the history, and the selected model's scores on validation and, reported only, on test.
+/// metadata), the history, the selected model's scores on validation and, reported only, on test, and the
+/// weights after the last epoch run (which exact resumption reproduces).
 /// </summary>
 public sealed record TrainingResult(
     Graph.ModelArtifact Best,
@@ -10,4 +11,5 @@ public sealed record TrainingResult(
     IReadOnlyList<EpochRecord> History,
     EvaluationResult Validation,
     EvaluationResult? Test,
-    string? RunFolder);
+    string? RunFolder,
+    Graph.WeightMap FinalWeights);

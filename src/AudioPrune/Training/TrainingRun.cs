@@ -148,6 +148,9 @@ internal sealed class TrainingRun : IDisposable
         Checkpoint.Write(Checkpoint.PathIn(folder), state, module, step.Optimizer, best);
     }
 
+    /// <summary>The weights after the last epoch run.</summary>
+    public WeightMap CurrentWeights() => module.ToWeightMap();
+
     public TrainingRecord Record() => new(
         Options.Init, state.BestEpoch, Options.Selection, state.BestScore, state.EpochsDone, Options.Epochs,
         state.StoppedEarly, Options.Patience, Options.DataFraction, state.TrainExamples, state.ValidationExamples,
