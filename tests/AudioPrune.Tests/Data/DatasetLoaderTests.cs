@@ -154,7 +154,7 @@ public sealed class DatasetLoaderTests
                 Assert.Equal(set.ClipId(i), set.ClipId(i + 1));
                 Assert.Equal(set.Label(i), set.Label(i + 1));
             }
-        Assert.Equal(new Graph.Shape(1, 96, 64), loaded.Splits.Train.ExampleShape);
+        Assert.Equal(new global::AudioPrune.Graph.Shape(1, 96, 64), loaded.Splits.Train.ExampleShape);
         Assert.Equal(FeatureLayout.FramesByMel, loaded.Normalization.Layout);
         Assert.Equal(2.5, loaded.Durations.Mean, 3);
     }
