@@ -1,0 +1,47 @@
+using AudioPrune.Graph;
+using AudioPrune.Pruning.Planning;
+using AudioPrune.Reports;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>The before/after table `prune` prints, and its JSON form (--json).</summary>
+public sealed record PruneSummary(
+    string Model, string Criterion, IReadOnlyList<PruneSummary.Row> Layers,
+    ComplexitySummary Before, ComplexitySummary After, ComplexityReduction Reduction, string[]? Notes)
+{
+    public sealed record Row(string Name, string Op, int? Filters, int? Kept, long ParamsBefore, long ParamsAfter, long MacsBefore, long MacsAfter);
+
+    public static PruneSummary Of(NetworkGraph original, PruningResult result)
+    {
+        var before = ComplexityReport.Of(original).Layers.ToDictionary(l => l.Name);
+        var after = ComplexityReport.Of(result.Graph).Layers.ToDictionary(l => l.Name);
+        var decisions = result.Plan.Layers.ToDictionary(l => l.Name);
+        var rows = original.Nodes
+            .Where(n => before[n.Name].ParamsTotal > 0 || before[n.Name].Macs > 0)
+            .Select(n => new Row(n.Name, n.Op, decisions.GetValueOrDefault(n.Name)?.Filters, decisions.GetValueOrDefault(n.Name)?.KeptCount,
+                before[n.Name].ParamsTotal, after[n.Name].ParamsTotal, before[n.Name].Macs, after[n.Name].Macs))
+            .ToArray();
+        var notes = result.Plan.Layers.SelectMany(l => l.Notes?.Select(note => $"{l.Name}: {note}") ?? [])
+            .Concat(result.Plan.Notes ?? []).ToArray();
+        return new PruneSummary(original.Name, result.Plan.Criterion, rows, result.Plan.Before, result.Plan.After,
+            result.Plan.Reduction, notes.Length > 0 ? notes : null);
+    }
+
+    public static void Write(PruneSummary s, TextWriter output)
+    {
+        var rows = new List<string[]> { new[] { "layer", "op", "filters", "kept", "params before", "params after", "MACs before", "MACs after" } };
+        rows.AddRange(s.Layers.Select(r => new[]
+        {
+            r.Name, r.Op, r.Filters?.ToString() ?? "", r.Kept?.ToString() ?? "",
+            r.ParamsBefore.ToString("N0"), r.ParamsAfter.ToString("N0"), r.MacsBefore.ToString("N0"), r.MacsAfter.ToString("N0"),
+        }));
+        rows.Add(["total", "", "", "", s.Before.ParamsTotal.ToString("N0"), s.After.ParamsTotal.ToString("N0"), s.Before.Macs.ToString("N0"), s.After.Macs.ToString("N0")]);
+        output.WriteLine($"{s.Model}: pruned by {s.Criterion}");
+        TextTable.Write(rows, output, rightAlignedFrom: 2);
+        output.WriteLine();
+        output.WriteLine($"parameters: {s.Before.ParamsTotal:N0} -> {s.After.ParamsTotal:N0} total ({s.Reduction.ParamsTotalPercent:0.##} % fewer), " +
+                         $"{s.Before.ParamsTrainable:N0} -> {s.After.ParamsTrainable:N0} trainable ({s.Reduction.ParamsTrainablePercent:0.##} % fewer)");
+        output.WriteLine($"MACs: {Units.Count(s.Before.Macs)} -> {Units.Count(s.After.Macs)} per example ({s.Reduction.MacsPercent:0.##} % fewer)");
+        foreach (var note in s.Notes ?? []) output.WriteLine($"note: {note}");
+    }
+}

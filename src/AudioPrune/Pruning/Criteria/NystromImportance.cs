@@ -1,0 +1,36 @@
+using AudioPrune.Pruning.Numerics;
+
+namespace AudioPrune.Pruning.Criteria;
+
+/// <summary>
+/// The similarity criterion on the Nystrom approximation of the similarity matrix (ICASSP 2023).
+/// <paramref name="landmarks"/> null means "auto": min(n, d), the smallest count that is exact for prototypes of
+/// dimension d when the landmark prototypes are independent.
+/// </summary>
+public sealed class NystromImportance(
+    Representation representation = Representation.Rank1, int? landmarks = null,
+    LandmarkChoice choice = LandmarkChoice.First, int? rank = null, int seed = 0, bool computeError = false) : IFilterImportance
+{
+    public string Name => "nystrom";
+
+    public bool SelectsOwnCount => true;
+
+    public LayerImportance Score(FilterBank filters)
+    {
+        var prototypes = Prototypes.Of(filters, representation);
+        var m = Math.Min(landmarks ?? prototypes.Dimension, prototypes.Count);
+        // Each layer draws its own random landmarks, reproducibly.
+        var (similarity, chosen, k) = NystromApproximation.Similarity(prototypes, m, choice, rank, unchecked(seed * 1_000_003 + filters.LayerIndex));
+        double? error = null;
+        if (computeError)
+        {
+            var exact = DenseProducts.Gram(prototypes.Rows, prototypes.Count, prototypes.Dimension);
+            error = NystromApproximation.SpectralError(exact, similarity, prototypes.Count);
+        }
+        // Not clamped: the approximation's own values are what the method ranks.
+        var distances = CosineDistances.FromSimilarity(similarity, clamp: false);
+        var info = new NystromInfo(chosen.Length, k, chosen, choice.ToString().ToLowerInvariant(), error);
+        var analysis = CosineDistances.Analyse(distances, prototypes, info);
+        return new LayerImportance(filters.Layer, analysis.NearestDistance, analysis);
+    }
+}

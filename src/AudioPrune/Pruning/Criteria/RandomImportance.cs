@@ -1,0 +1,15 @@
+namespace AudioPrune.Pruning.Criteria;
+
+/// <summary>Random scores, seeded per layer: the baseline every criterion should beat.</summary>
+public sealed class RandomImportance(int seed) : IFilterImportance
+{
+    public string Name => "random";
+
+    public LayerImportance Score(FilterBank filters)
+    {
+        var random = new Random(unchecked(seed * 1_000_003 + filters.LayerIndex));
+        var scores = new double[filters.Filters];
+        for (var f = 0; f < scores.Length; f++) scores[f] = random.NextDouble();
+        return new LayerImportance(filters.Layer, scores);
+    }
+}

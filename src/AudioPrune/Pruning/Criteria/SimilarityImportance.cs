@@ -1,0 +1,23 @@
+using AudioPrune.Pruning.Numerics;
+
+namespace AudioPrune.Pruning.Criteria;
+
+/// <summary>
+/// The paper's criterion: cosine distances between filter prototypes, exact. The score of a filter is its
+/// distance to its nearest neighbour (a filter with a close twin is redundant); the greedy pass picks the kept set.
+/// </summary>
+public sealed class SimilarityImportance(Representation representation = Representation.Rank1) : IFilterImportance
+{
+    public string Name => "similarity";
+
+    public Representation Representation => representation;
+
+    public bool SelectsOwnCount => true;
+
+    public LayerImportance Score(FilterBank filters)
+    {
+        var prototypes = Prototypes.Of(filters, representation);
+        var analysis = CosineDistances.Analyse(CosineDistances.Exact(prototypes), prototypes, nystrom: null);
+        return new LayerImportance(filters.Layer, analysis.NearestDistance, analysis);
+    }
+}

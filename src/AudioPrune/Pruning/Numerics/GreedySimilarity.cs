@@ -1,0 +1,83 @@
+namespace AudioPrune.Pruning.Numerics;
+
+/// <summary>
+/// The similarity method's selection (METHOD.md section 1.3-1.5) on a cosine-distance matrix: nearest
+/// neighbours, the greedy keep-and-mark pass, and the repeated pass that reaches a target count.
+/// </summary>
+public static class GreedySimilarity
+{
+    /// <summary>Nearest neighbour of each filter among <paramref name="active"/> (ties: lowest index) and its distance.</summary>
+    public static (int[] Neighbour, double[] Distance) NearestNeighbours(double[] distances, int n, IReadOnlyList<int> active)
+    {
+        var members = active as int[] ?? active.ToArray();
+        var neighbour = new int[members.Length];
+        var distance = new double[members.Length];
+        Parallel.For(0, members.Length, new ParallelOptions { MaxDegreeOfParallelism = members.Length > 256 ? -1 : 1 }, a =>
+        {
+            var i = members[a];
+            var row = distances.AsSpan(i * n, n);
+            var best = -1;
+            var bestDistance = double.PositiveInfinity;
+            foreach (var j in members)
+            {
+                if (j == i) continue;
+                var dij = row[j];
+                if (dij < bestDistance || best < 0)
+                {
+                    best = j;
+                    bestDistance = dij;
+                }
+            }
+            neighbour[a] = best;
+            distance[a] = bestDistance;
+        });
+        return (neighbour, distance);
+    }
+
+    /// <summary>
+    /// One greedy pass over the active filters: visit them by ascending nearest-neighbour distance (ties: lower
+    /// index first); an unmarked visited filter is kept and its neighbour marked redundant, unless already kept.
+    /// Returns the pruned filters in the order they were marked.
+    /// </summary>
+    public static List<int> Pass(double[] distances, int n, IReadOnlyList<int> active)
+    {
+        var pruned = new List<int>();
+        if (active.Count < 2) return pruned;
+        var (neighbour, distance) = NearestNeighbours(distances, n, active);
+        var order = Enumerable.Range(0, active.Count).OrderBy(a => distance[a]).ThenBy(a => active[a]);
+        var kept = new HashSet<int>();
+        var redundant = new HashSet<int>();
+        foreach (var a in order)
+        {
+            var i = active[a];
+            if (redundant.Contains(i)) continue;
+            kept.Add(i);
+            var j = neighbour[a];
+            if (!kept.Contains(j) && redundant.Add(j)) pruned.Add(j);
+        }
+        return pruned;
+    }
+
+    /// <summary>
+    /// The kept filters, ascending. Without a count: one pass (the paper). With a count: passes on the remaining
+    /// filters until only <paramref name="keep"/> are left; the last pass prunes in marking order.
+    /// </summary>
+    public static int[] Kept(double[] distances, int n, int? keep)
+    {
+        var active = Enumerable.Range(0, n).ToList();
+        if (keep is null)
+        {
+            var pruned = Pass(distances, n, active).ToHashSet();
+            return active.Where(i => !pruned.Contains(i)).ToArray();
+        }
+        var target = Math.Clamp(keep.Value, 1, n);
+        while (active.Count > target)
+        {
+            var pruned = Pass(distances, n, active);
+            if (pruned.Count == 0) break;
+            var remove = pruned.Take(active.Count - target).ToHashSet();
+            active = active.Where(i => !remove.Contains(i)).ToList();
+        }
+        return active.ToArray();
+    }
+}

@@ -1,0 +1,69 @@
+namespace AudioPrune.Pruning.Planning;
+
+/// <summary>
+/// The decision record (plan.json): which filters of which conv layers are kept and why, how much the network
+/// shrinks, and the network it belongs to (a plan is refused by a network with another fingerprint).
+/// </summary>
+public sealed record PruningPlan(
+    string Format,
+    string Network,
+    string Fingerprint,
+    string? WeightsFingerprint,
+    string Criterion,
+    PlanOptions Options,
+    IReadOnlyList<LayerDecision> Layers,
+    ComplexitySummary Before,
+    ComplexitySummary After,
+    string[]? Notes = null)
+{
+    public const string CurrentFormat = "audioprune-plan/1";
+
+    public ComplexityReduction Reduction => new(
+        Percent(Before.ParamsTotal, After.ParamsTotal), Percent(Before.ParamsTrainable, After.ParamsTrainable), Percent(Before.Macs, After.Macs));
+
+    private static double Percent(long before, long after) => before == 0 ? 0 : Math.Round(100.0 * (before - after) / before, 2);
+}
+
+/// <summary>How the plan was asked for (the command-line choices, for the record).</summary>
+public sealed record PlanOptions(
+    string Representation, string? Landmarks, string LandmarkChoice, int? Rank, int Seed,
+    double? Ratio, int[]? Keep, int? RoundTo, string? MatchPlan, string? PlanIn);
+
+/// <summary>One pruned conv layer.</summary>
+public sealed record LayerDecision(
+    string Name,
+    int Index,
+    int Filters,
+    int[] Kept,
+    int[] Pruned,
+    double[]? Scores,
+    double Seconds,
+    int[]? NearestNeighbour = null,
+    double[]? NearestDistance = null,
+    DistanceHistogram? ClosestPairHistogram = null,
+    double[][]? Distances = null,
+    NystromRecord? Nystrom = null,
+    int[]? DegenerateFilters = null,
+    int[]? ZeroFilters = null,
+    string[]? Notes = null)
+{
+    public int KeptCount => Kept.Length;
+}
+
+public sealed record NystromRecord(int M, int K, int[] LandmarkFilters, string Choice, double? Error);
+
+/// <summary>Counts of nearest-neighbour distances in equal bins over [0, 2] (cosine distance's range).</summary>
+public sealed record DistanceHistogram(double[] Edges, int[] Counts)
+{
+    public static DistanceHistogram Of(IEnumerable<double> values, int bins = 20)
+    {
+        var edges = Enumerable.Range(0, bins + 1).Select(i => Math.Round(2.0 * i / bins, 6)).ToArray();
+        var counts = new int[bins];
+        foreach (var v in values) counts[Math.Clamp((int)Math.Floor(v / 2.0 * bins), 0, bins - 1)]++;
+        return new DistanceHistogram(edges, counts);
+    }
+}
+
+public sealed record ComplexitySummary(long ParamsTotal, long ParamsTrainable, long Macs);
+
+public sealed record ComplexityReduction(double ParamsTotalPercent, double ParamsTrainablePercent, double MacsPercent);

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using AudioPrune.Common;
+using AudioPrune.Graph;
+using AudioPrune.Graph.Nodes;
+using AudioPrune.Pruning.Surgery;
+
+namespace AudioPrune.Pruning.Planning;
+
+/// <summary>
+/// Makes and applies a pruning plan: validates the whole request first, scores every selected conv layer from
+/// the unpruned weights (one shot), fixes the kept counts, rebuilds the network once, and records it all.
+/// </summary>
+public static class PruningPlanner
+{
+    /// <summary>Ratios are compared with this slack so that (1 - 0.7) * 10 keeps 3 filters, not 4.</summary>
+    private const double RatioSlack = 1e-9;
+
+    public static PruningResult Run(NetworkGraph graph, WeightMap weights, PruningRequest request)
+    {
+        var targets = new object?[] { request.Ratio, request.Keep, request.MatchPlan, request.PlanIn }.Count(t => t is not null);
+        if (targets > 1) throw new UserInputException("give at most one of --ratio, --keep, --match-plan and --plan-in");
+        if (request.RoundTo is < 1) throw new UserInputException($"--round-to must be at least 1, got {request.RoundTo}");
+        return request.PlanIn is { } plan ? Reapply(graph, weights, plan, request) : Plan(graph, weights, request);
+    }
+
+    private static PruningResult Plan(NetworkGraph graph, WeightMap weights, PruningRequest request)
+    {
+        var criterion = CriterionCatalog.Create(request.Method, request.Criterion);
+        if (request.MatchPlan is { } match) PlanFile.EnsureFor(match, graph, request.MatchPlanPath ?? "--match-plan");
+        var layers = request.Layers is null && request.MatchPlan is { } m
+            ? LayerSelector.Select(graph, string.Join(',', m.Layers.Select(l => l.Name)))
+            : LayerSelector.Select(graph, request.Layers);
+        var convIndex = graph.ConvLayers.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i);
+
+        // Everything the user can get wrong is checked before any layer is scored.
+        var counts = new Dictionary<string, (int? Count, string? Note)>();
+        for (var i = 0; i < layers.Count; i++) counts[layers[i].Name] = TargetCount(layers[i], i, layers.Count, request, criterion);
+        foreach (var layer in layers) EnsureFinite(layer, weights);
+
+        var decisions = new List<LayerDecision>();
+        foreach (var layer in layers)
+        {
+            var clock = Stopwatch.StartNew();
+            var bank = new FilterBank(layer.Name, weights[$"{layer.Name}.weight"], convIndex[layer.Name]);
+            var importance = criterion.Score(bank);
+            var (count, note) = counts[layer.Name];
+            var notes = new List<string>();
+            if (note is not null) notes.Add(note);
+            if (request.RoundTo is { } multiple)
+            {
+                var unrounded = count ?? importance.Kept(null).Length;
+                count = Math.Min(layer.OutChannels, (unrounded + multiple - 1) / multiple * multiple);
+                if (count != unrounded) notes.Add($"kept count {unrounded} rounded up to {count} (multiple of {multiple}, at most {layer.OutChannels})");
+            }
+            var kept = importance.Kept(count);
+            clock.Stop();
+            decisions.Add(Decision(layer, convIndex[layer.Name], importance, kept, clock.Elapsed.TotalSeconds, notes, request.IncludeDistances));
+        }
+        return Finish(graph, weights, criterion.Name, Options(request), decisions, notes: null);
+    }
+
+    private static PruningResult Reapply(NetworkGraph graph, WeightMap weights, PruningPlan plan, PruningRequest request)
+    {
+        var path = request.PlanInPath ?? "--plan-in";
+        PlanFile.EnsureFor(plan, graph, path);
+        if (request.Layers is not null) throw new UserInputException("--layers cannot be combined with --plan-in (the plan names its layers)");
+        var notes = new List<string>();
+        var weightsFingerprint = NetworkFingerprint.OfWeights(weights);
+        if (plan.WeightsFingerprint is not null && plan.WeightsFingerprint != weightsFingerprint)
+            notes.Add($"plan was made from other weights (fingerprint {plan.WeightsFingerprint}, these are {weightsFingerprint}); its kept sets are applied as recorded");
+        return Finish(graph, weights, plan.Criterion, Options(request), plan.Layers, notes.ToArray());
+    }
+
+    private static PruningResult Finish(NetworkGraph graph, WeightMap weights, string criterion, PlanOptions options,
+        IReadOnlyList<LayerDecision> decisions, string[]? notes)
+    {
+        var (newGraph, newWeights) = NetworkSurgery.Apply(graph, weights, decisions.ToDictionary(d => d.Name, d => d.Kept));
+        var plan = new PruningPlan(PruningPlan.CurrentFormat, graph.Name, NetworkFingerprint.Of(graph), NetworkFingerprint.OfWeights(weights),
+            criterion, options, decisions, Summary(graph), Summary(newGraph), notes is { Length: > 0 } ? notes : null);
+        return new PruningResult(plan, newGraph, newWeights);
+    }
+
+    private static (int? Count, string? Note) TargetCount(Conv2dNode layer, int position, int layerCount, PruningRequest request, IFilterImportance criterion)
+    {
+        var filters = layer.OutChannels;
+        if (request.Ratio is { } p)
+        {
+            if (!(p >= 0 && p < 1)) throw new UserInputException($"--ratio {p} must be in [0, 1) (the fraction of filters to prune)");
+            var kept = (int)Math.Ceiling((1 - p) * filters - RatioSlack);
+            return kept >= 1 ? (kept, null) : (1, $"ratio {p} would prune all {filters} filters; one is kept");
+        }
+        if (request.Keep is { } keep)
+        {
+            if (keep.Length != 1 && keep.Length != layerCount)
+                throw new UserInputException($"--keep has {keep.Length} counts for {layerCount} selected layers; give one count per layer or a single count");
+            var count = keep.Length == 1 ? keep[0] : keep[position];
+            if (count < 1 || count > filters)
+                throw new UserInputException($"layer '{layer.Name}': --keep {count} must be between 1 and its {filters} filters");
+            return (count, null);
+        }
+        if (request.MatchPlan is { } match)
+        {
+            var decision = match.Layers.FirstOrDefault(l => l.Name == layer.Name)
+                ?? throw new UserInputException($"layer '{layer.Name}' is not in the plan given to --match-plan ({string.Join(", ", match.Layers.Select(l => l.Name))})");
+            if (decision.Filters != filters)
+                throw new UserInputException($"layer '{layer.Name}': --match-plan's plan has {decision.Filters} filters, the network {filters}");
+            return (decision.Kept.Length, null);
+        }
+        if (!criterion.SelectsOwnCount)
+            throw new UserInputException($"method '{criterion.Name}' ranks filters but has no count of its own: give --ratio, --keep or --match-plan");
+        return (null, null);
+    }
+
+    private static void EnsureFinite(Conv2dNode layer, WeightMap weights)
+    {
+        var weight = weights[$"{layer.Name}.weight"];
+        var bad = weight.FirstNonFinite();
+        if (bad >= 0)
+            throw new UserInputException($"layer '{layer.Name}': weight holds a non-finite value ({weight.Data[bad]}) at element {bad}; fix the model before pruning");
+    }
+
+    private static LayerDecision Decision(Conv2dNode layer, int index, LayerImportance importance, int[] kept, double seconds,
+        List<string> notes, bool includeDistances)
+    {
+        var keptSet = kept.ToHashSet();
+        var pruned = Enumerable.Range(0, layer.OutChannels).Where(f => !keptSet.Contains(f)).ToArray();
+        var s = importance.Similarity;
+        if (s is { DegenerateFilters.Length: > 0 })
+            notes.Add($"filters {string.Join(", ", s.DegenerateFilters)}: V[0,0] is 0, prototype sign taken from the first non-zero entry of V[:,0]");
+        if (s is { ZeroFilters.Length: > 0 })
+            notes.Add($"filters {string.Join(", ", s.ZeroFilters)} are all zero: their prototype is the zero vector (distance 1 to every filter)");
+        var n = layer.OutChannels;
+        return new LayerDecision(layer.Name, index, n, kept, pruned, importance.Scores, Math.Round(seconds, 6),
+            s?.NearestNeighbour, s?.NearestDistance,
+            s is null ? null : DistanceHistogram.Of(s.NearestDistance),
+            s is not null && includeDistances ? Enumerable.Range(0, n).Select(i => s.Distances.AsSpan(i * n, n).ToArray()).ToArray() : null,
+            s?.Nystrom is { } ny ? new NystromRecord(ny.Landmarks, ny.Rank, ny.LandmarkFilters, ny.Choice, ny.SpectralError) : null,
+            s is { DegenerateFilters.Length: > 0 } ? s.DegenerateFilters : null,
+            s is { ZeroFilters.Length: > 0 } ? s.ZeroFilters : null,
+            notes.Count > 0 ? notes.ToArray() : null);
+    }
+
+    private static PlanOptions Options(PruningRequest r) => new(
+        r.Criterion.Representation.ToString().ToLowerInvariant(),
+        r.Criterion.Landmarks?.ToString() ?? (r.Method == "nystrom" ? "auto" : null),
+        r.Criterion.LandmarkChoice.ToString().ToLowerInvariant(), r.Criterion.Rank, r.Criterion.Seed,
+        r.Ratio, r.Keep, r.RoundTo, r.MatchPlanPath, r.PlanInPath);
+
+    private static ComplexitySummary Summary(NetworkGraph graph)
+    {
+        var report = ComplexityReport.Of(graph);
+        return new ComplexitySummary(report.ParamsTotal, report.ParamsTrainable, report.Macs);
+    }
+}

@@ -1,0 +1,97 @@
+using AudioPrune.Graph;
+using AudioPrune.Pruning.Planning;
+
+namespace AudioPrune.Tests.Pruning;
+
+/// <summary>The prune command end to end, and its refusals: one line naming the problem, exit 2, nothing written.</summary>
+public sealed class PruneCommandTests
+{
+    [Fact]
+    public void Prune_writes_a_loadable_smaller_model_and_its_plan()
+    {
+        using var temp = new TempDirectory();
+        var model = temp.File("p.safetensors");
+        var plan = temp.File("plan.json");
+        var json = temp.File("summary.json");
+        var run = CliRunner.Run("prune", "dcase21", "--method", "similarity", "--out", model, "--plan", plan, "--json", json, "--seed", "2");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("conv2", run.Output);
+        Assert.Contains("% fewer", run.Output);
+        var artifact = ModelArtifact.Load(model);
+        var record = PlanFile.Read(plan);
+        Assert.Equal(record.Layers.Select(l => l.KeptCount), artifact.Graph.ConvLayers.Select(c => c.OutChannels));
+        Assert.Equal(record.After.ParamsTotal, ComplexityReport.Of(artifact.Graph).ParamsTotal);
+        Assert.True(artifact.Metadata.ContainsKey(PrunedModel.MetadataKey));
+        Assert.True(artifact.Metadata.ContainsKey(ModelArtifact.ProvenanceKey));
+        Assert.Equal(10, artifact.Labels.Count);
+        Assert.True(File.Exists(json));
+
+        // Re-applying the plan to the same network gives the same model; --match-plan gives the same widths.
+        var again = temp.File("again.safetensors");
+        Assert.Equal(0, CliRunner.Run("prune", "dcase21", "--method", "similarity", "--seed", "2", "--plan-in", plan, "--out", again).ExitCode);
+        Assert.Equal(artifact.Weights["conv3.weight"].Data, ModelArtifact.Load(again).Weights["conv3.weight"].Data);
+        var l1 = temp.File("l1.safetensors");
+        Assert.Equal(0, CliRunner.Run("prune", "dcase21", "--method", "l1", "--match-plan", plan, "--out", l1).ExitCode);
+        Assert.Equal(artifact.Graph.ConvLayers.Select(c => c.OutChannels), ModelArtifact.Load(l1).Graph.ConvLayers.Select(c => c.OutChannels));
+
+        // A pruned model can be pruned again (its own network and fingerprint).
+        var twice = temp.File("twice.safetensors");
+        var second = CliRunner.Run("prune", model, "--method", "l2", "--layers", "conv3", "--keep", "8", "--out", twice);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal(8, ModelArtifact.Load(twice).Graph.ConvLayers[2].OutChannels);
+    }
+
+    [Theory]
+    [InlineData("'conv9'", "--layers", "conv9", "--ratio", "0.5")]
+    [InlineData("--ratio 1", "--ratio", "1")]
+    [InlineData("--ratio -0.1", "--ratio", "-0.1")]
+    [InlineData("'conv2'", "--layers", "conv1,conv2", "--keep", "8,17")]
+    [InlineData("'conv1'", "--layers", "conv1", "--keep", "0")]
+    [InlineData("linear layer", "--layers", "fc1", "--ratio", "0.5")]
+    [InlineData("unknown pruning method", "--method", "magic", "--ratio", "0.5")]
+    [InlineData("has no count of its own", "--method", "gm")]
+    [InlineData("--landmarks", "--landmarks", "zero")]
+    public void Bad_input_is_one_line_exit_2_and_writes_nothing(string expected, params string[] extra)
+    {
+        using var temp = new TempDirectory();
+        var args = new List<string> { "prune", "dcase21", "--out", temp.File("out.safetensors"), "--plan", temp.File("plan.json") };
+        if (!extra.Contains("--method")) args.AddRange(["--method", extra.Contains("--keep") || extra.Contains("--ratio") ? "l1" : "nystrom"]);
+        args.AddRange(extra);
+        var run = CliRunner.Run(args.ToArray());
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void A_plan_from_another_network_is_refused()
+    {
+        using var temp = new TempDirectory();
+        var plan = temp.File("plan.json");
+        Assert.Equal(0, CliRunner.Run("prune", "dcase21", "--method", "similarity", "--out", temp.File("a.safetensors"), "--plan", plan).ExitCode);
+        var run = CliRunner.Run("prune", "cnn6", "--input", "1x64x64", "--method", "l1", "--plan-in", plan, "--out", temp.File("b.safetensors"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("plan is for network 'dcase21'", run.Error);
+        Assert.False(File.Exists(temp.File("b.safetensors")));
+    }
+
+    [Fact]
+    public void Non_finite_weights_are_refused_naming_the_layer()
+    {
+        using var temp = new TempDirectory();
+        var source = ModelArtifact.Create(Zoo.ModelZoo.Create("dcase21").Graph, WeightInitializer.Initialize(Zoo.ModelZoo.Create("dcase21").Graph, 0));
+        source.Weights["conv2.weight"].Data[7] = float.NaN;
+        var path = temp.File("nan.safetensors");
+        // Saved without the artifact's own check, as a foreign tool might have written it.
+        SafetensorsFile.Write(path, source.Weights, new Dictionary<string, string>
+        {
+            [ModelArtifact.FormatKey] = ModelArtifact.Format,
+            [ModelArtifact.GraphKey] = GraphJson.Serialize(source.Graph),
+        });
+        var run = CliRunner.Run("prune", path, "--method", "l1", "--ratio", "0.5", "--out", temp.File("out.safetensors"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("conv2", run.Error);
+        Assert.False(File.Exists(temp.File("out.safetensors")));
+    }
+}
