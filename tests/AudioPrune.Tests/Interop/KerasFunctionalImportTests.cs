@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Graph.Nodes;
 using AudioPrune.Interop;
@@ -82,7 +83,7 @@ public sealed class KerasFunctionalImportTests
         var path = temp.File("strided.h5");
         Write(path, Config("same", [2, 2]));
 
-        var error = Assert.Throws<global::AudioPrune.Common.UserInputException>(() => ModelLoader.Load(path)).Message;
+        var error = Assert.Throws<UserInputException>(() => ModelLoader.Load(path)).Message;
 
         Assert.Contains("layer 2 (Conv2D 'conv')", error);
         Assert.Contains("pads unevenly", error);

@@ -74,6 +74,19 @@ public sealed partial class KerasGraphConverter
 
     private void Convert(KerasLayer layer)
     {
+        try
+        {
+            ConvertLayer(layer);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // A setting missing or of the wrong JSON type.
+            throw Refuse(layer, $"unreadable settings in model_config: {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    private void ConvertLayer(KerasLayer layer)
+    {
         var inputs = layer.Inbound.Select(i => nodeOf.TryGetValue(i, out var n) ? n
             : throw Refuse(layer, $"reads '{i}', which is not an earlier layer")).ToArray();
         if (inputs.Length == 0) throw Refuse(layer, "has no inbound layer");
@@ -250,11 +263,9 @@ public sealed partial class KerasGraphConverter
 
     private void Concatenate(KerasLayer layer, string[] inputs)
     {
-        var rank = shapes[inputs[0]].Rank;
+        if (inputs.Any(flattenedFrom.ContainsKey)) throw Refuse(layer, "concatenating flattened feature maps is not supported");
         var keras = layer.Ints("axis")?[0] ?? -1;
         Emit(layer, new ConcatNode { Name = NodeName(layer.Name), Inputs = inputs, Axis = GraphAxis(layer, keras, shapes[inputs[0]]) });
-        if (rank == 1 && inputs.Any(flattenedFrom.ContainsKey))
-            throw Refuse(layer, "concatenating flattened feature maps is not supported");
     }
 
     /// <summary>Adds the node, infers its shape (refusing with the layer's position if it does not fit) and maps the layer to it.</summary>
