@@ -36,6 +36,8 @@ public static class ExportCommand
         {
             var targets = new[] { parse.GetValue(pytorch), parse.GetValue(safetensors), parse.GetValue(graphJson), parse.GetValue(onnx) };
             if (targets.All(t => t is null)) throw new UserInputException("export: name at least one output (--onnx, --pytorch, --safetensors or --graph-json)");
+            if (parse.GetValue(onnx) is null && (parse.GetValue(foldBn) || parse.GetValue(noSoftmax)))
+                throw new UserInputException("export: --fold-bn and --no-softmax apply to --onnx only");
             var onnxOptions = new OnnxExportOptions(parse.GetValue(opset), parse.GetValue(foldBn), !parse.GetValue(noSoftmax)).Validated();
             var artifact = ModelLoader.Load(parse.GetValue(model)!, parse.GetValue(input));
             if (parse.GetValue(onnx) is { } onnxPath)
