@@ -35,6 +35,8 @@ public static class NativeRuntime
     /// <summary>The instruction-set cap handed to oneDNN (libtorch's CPU convolution library).</summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
+    public const string OneDnnIsaCap = "AVX2";
+
     /// <summary>
     /// oneDNN's AVX-512 convolution backward pass returned wrong and NaN input gradients on the project's machines
     /// (AMD EPYC reporting AVX-512 with bf16) whenever torch ran on more than one thread, and kept doing so
@@ -47,7 +49,7 @@ public static class NativeRuntime
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            setenv(OneDnnIsaVariable, "AVX2", 0);
+            setenv(OneDnnIsaVariable, OneDnnIsaCap, 0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
