@@ -35,12 +35,13 @@ public static class NativeRuntime
     /// <summary>The instruction-set cap handed to oneDNN (libtorch's CPU convolution library).</summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
-    public const string OneDnnIsaCap = "AVX2";
+    public const string OneDnnIsaCap = "SSE41";
 
     /// <summary>
     /// oneDNN's AVX-512 convolution backward pass returned wrong and NaN input gradients on the project's machines
     /// (AMD EPYC reporting AVX-512 with bf16) whenever torch ran on more than one thread, and kept doing so
-    /// afterwards; capped at AVX2 it is exact. oneDNN reads the cap from the native environment at its first
+    /// afterwards. Capped at AVX2 (or AVX) the backward pass still turned NaN when fine-tuning pruned DCASE21_Net
+    /// widths (11/11/22 filters) on two threads; capped at SSE4.1 it is exact. oneDNN reads the cap from the native environment at its first
     /// use, so it is set with libc's setenv (.NET's Environment does not reach native getenv). A value the user
     /// already set wins.
     /// </summary>
