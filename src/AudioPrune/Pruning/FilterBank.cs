@@ -49,6 +49,4 @@ public sealed class FilterBank
     /// <summary>Weight W[f, c, tap] with tap = h*kw + w.</summary>
     public double this[int f, int c, int tap] => Weights[f * FilterLength + c * Taps + tap];
 
-    /// <summary>A double copy of the rows, for the criteria that multiply whole filters.</summary>
-    public double[] ToRows() => Array.ConvertAll(Weights, v => (double)v);
 }

@@ -24,7 +24,7 @@ public sealed class NystromImportance(
         double? error = null;
         if (computeError)
         {
-            var exact = DenseProducts.Gram(prototypes.Rows, prototypes.Count, prototypes.Dimension);
+            var exact = prototypes.Similarity();
             error = NystromApproximation.SpectralError(exact, similarity, prototypes.Count);
         }
         // Not clamped: the approximation's own values are what the method ranks.
