@@ -35,6 +35,9 @@ public sealed class FilterBank
     public int KernelH { get; }
     public int KernelW { get; }
 
+    /// <summary>A seed for this layer's random choices: reproducible, and different in every layer.</summary>
+    public int SeedFor(int seed) => unchecked(seed * 1_000_003 + LayerIndex);
+
     /// <summary>Spatial taps per kernel, kh*kw.</summary>
     public int Taps => KernelH * KernelW;
 
