@@ -7,7 +7,15 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> Create(TextWriter output) =>
     [
+        StudyCommands.Quickstart(output),
+        StudyCommands.Experiment(output),
+        StudyCommands.Report(output),
         InspectCommand.Create(output),
+        BenchCommand.Create(output),
         PruneCommand.Create(output),
+        FeaturesCommand.Create(output),
+        SynthCommand.Create(output),
+        ImportCommand.Create(output),
+        ExportCommand.Create(output),
     ];
 }

@@ -13,6 +13,9 @@ public static class ModelLoader
     /// <summary>Importers for foreign files, by lower-case extension (".h5").</summary>
     private static readonly Dictionary<string, Func<string, ModelArtifact>> Importers = new(StringComparer.OrdinalIgnoreCase);
 
+    // The built-in importers are registered before any use of the loader, so every command accepts them.
+    static ModelLoader() => Interop.Importers.RegisterAll();
+
     public static void RegisterImporter(string extension, Func<string, ModelArtifact> importer) => Importers[extension] = importer;
 
     /// <summary>Loads MODEL with its weights. <paramref name="input"/> overrides the input shape, <paramref name="seed"/> seeds zoo weights.</summary>
@@ -27,10 +30,13 @@ public static class ModelLoader
         var metadata = new Dictionary<string, string>
         {
             [ModelArtifact.ProvenanceKey] = $"{{\"zoo\":\"{zoo.Name}\",\"seed\":{seed}}}",
-            [ModelArtifact.FrontEndKey] = $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}",
+            [ModelArtifact.FrontEndKey] = FrontEndJson(zoo),
         };
         return ModelArtifact.Create(zoo.Graph, WeightInitializer.Initialize(zoo.Graph, seed), zoo.Labels, metadata);
     }
+
+    /// <summary>The front-end setting a zoo model's artifacts carry: {"preset": "dcase2021"}.</summary>
+    internal static string FrontEndJson(ZooModel zoo) => $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}";
 
     /// <summary>Loads only the architecture (no weights are created for zoo names).</summary>
     public static NetworkGraph LoadGraph(string model, Shape? input = null, int? classes = null)

@@ -26,7 +26,36 @@ public static class NativeRuntime
 #pragma warning disable CA2255 // A library module initializer is deliberate: it must run before any tensor exists.
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Initialize() => TuneAllocator();
+    internal static void Initialize()
+    {
+        LimitOneDnnToAvx2();
+        TuneAllocator();
+    }
+
+    /// <summary>The instruction-set cap handed to oneDNN (libtorch's CPU convolution library).</summary>
+    public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
+
+    public const string OneDnnIsaCap = "AVX2";
+
+    /// <summary>
+    /// oneDNN's AVX-512 convolution backward pass returned wrong and NaN input gradients on the project's machines
+    /// (AMD EPYC reporting AVX-512 with bf16) whenever torch ran on more than one thread, and kept doing so
+    /// afterwards; capped at AVX2 it is exact. oneDNN reads the cap from the native environment at its first
+    /// use, so it is set with libc's setenv (.NET's Environment does not reach native getenv). A value the user
+    /// already set wins.
+    /// </summary>
+    public static void LimitOneDnnToAvx2()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            setenv(OneDnnIsaVariable, OneDnnIsaCap, 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc/musl: nothing to set.
+        }
+    }
 
     public static void TuneAllocator()
     {
@@ -48,6 +77,9 @@ public static class NativeRuntime
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int setenv(string name, string value, int overwrite);
 
     [DllImport("libc", EntryPoint = "gnu_get_libc_version")]
     private static extern IntPtr gnu_get_libc_version();

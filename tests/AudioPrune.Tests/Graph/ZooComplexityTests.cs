@@ -1,4 +1,5 @@
 using AudioPrune.Graph;
+using AudioPrune.Reports;
 using AudioPrune.Zoo;
 
 namespace AudioPrune.Tests.Graph;
@@ -14,7 +15,7 @@ public sealed class ZooComplexityTests
         Assert.Equal(46_246, report.ParamsTotal);
         Assert.Equal(46_118, report.ParamsTrainable);
         Assert.Equal(286_637_800, report.Macs);
-        Assert.Equal("286.6 M", Reports.Units.Count(report.Macs));
+        Assert.Equal("286.6 M", Units.Count(report.Macs));
         var conv2 = report.Layers.Single(l => l.Name == "conv2");
         Assert.Equal(0.875, conv2.Macs / (double)report.Macs, 3);   // "conv2 is 87.5 %"
     }
@@ -26,7 +27,7 @@ public sealed class ZooComplexityTests
         Assert.Equal(55_361_162, report.ParamsTotal);
         Assert.Equal(55_361_162, report.ParamsTrainable);
         Assert.Equal(847_119_616, report.Macs);
-        Assert.Equal("847.1 M", Reports.Units.Count(report.Macs));
+        Assert.Equal("847.1 M", Units.Count(report.Macs));
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class ZooComplexityTests
         var report = ComplexityReport.Of(ModelZoo.Create("cnn14").Graph);
         Assert.Equal(new Shape(1, 1001, 64), report.Input);
         Assert.Equal(80_753_615, report.ParamsTrainable);
-        Assert.Equal("20.04 G", Reports.Units.Count(report.Macs));
+        Assert.Equal("20.04 G", Units.Count(report.Macs));
         Assert.Equal(20.0, report.Macs / 1e9, 1);
     }
 

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Globalization;
+using AudioPrune.Graph;
+using AudioPrune.Graph.Torch;
+using AudioPrune.Training;
+using AudioPrune.Zoo;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Training throughput of DCASE21_Net (1x40x500 log-mel, 10 classes) with the trainer's own step
+// (forward, cross-entropy, backward, Adam update) at batch 32 on 1 and 2 threads.
+// Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Training [-- --steps 10 --warmup 3 --batch 32 --threads 1,2]
+// The same measurement in PyTorch: bench/pytorch_train_step.py.
+var settings = BenchSettings.Parse(args);
+var zoo = ModelZoo.Create("dcase21");
+Console.WriteLine($"DCASE21_Net {zoo.Graph.Input}, {zoo.Graph.OutputShape[0]} classes, batch {settings.Batch}, Adam lr 1e-3, " +
+                  $"{settings.Warmup} warm-up + {settings.Steps} timed steps; TorchSharp {typeof(torch).Assembly.GetName().Version}");
+foreach (var threads in settings.Threads)
+{
+    torch.set_num_threads(threads);
+    torch.manual_seed(1);
+    using var module = TorchGraphModule.Create(zoo.Graph.WithoutProbabilityHead(), WeightInitializer.Initialize(zoo.Graph, 1));
+    module.train();
+    using var step = new TrainingStep(module, ModelHead.Of(zoo.Graph), new OptimizerSettings());
+    using var features = torch.randn([settings.Batch, .. zoo.Graph.Input.Dims.Select(d => (long)d)]);
+    using var labels = torch.randint(0, zoo.Graph.OutputShape[0], [settings.Batch]);
+    using var targets = nn.functional.one_hot(labels, zoo.Graph.OutputShape[0]).to(float32);
+    for (var i = 0; i < settings.Warmup; i++) step.Run(features, targets);
+    var times = new List<double>();
+    for (var i = 0; i < settings.Steps; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        step.Run(features, targets);
+        times.Add(clock.Elapsed.TotalSeconds);
+    }
+    times.Sort();
+    var median = times[times.Count / 2];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"threads {threads}: median step {median:F3} s (min {times[0]:F3}, max {times[^1]:F3}) -> {settings.Batch / median:F1} samples/s"));
+}
+
+internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Threads)
+{
+    public static BenchSettings Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new BenchSettings(
+            int.Parse(Value("--steps") ?? "10", CultureInfo.InvariantCulture),
+            int.Parse(Value("--warmup") ?? "3", CultureInfo.InvariantCulture),
+            int.Parse(Value("--batch") ?? "32", CultureInfo.InvariantCulture),
+            (Value("--threads") ?? "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray());
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Text.Json;
+using AudioPrune.Benchmarking;
+using AudioPrune.Common;
+using AudioPrune.Interop;
+using AudioPrune.Reports;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>audioprune bench MODEL: measured inference latency, and speed-up against a parent model.</summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = CommonOptions.ModelArgument();
+        var engine = new Option<string>("--engine") { Description = "Inference engine: onnx (ONNX Runtime) or torch (TorchSharp)", DefaultValueFactory = _ => "onnx" };
+        var batch = new Option<int>("--batch") { Description = "Examples per run", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads of the engine", DefaultValueFactory = _ => 1 };
+        var runs = new Option<int>("--runs") { Description = "Timed runs (after the warm-up)", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs", DefaultValueFactory = _ => 10 };
+        var parent = new Option<string?>("--parent") { Description = "The unpruned model, to report the measured speed-up beside the MACs ratio", HelpName = "MODEL" };
+        var json = CommonOptions.JsonOut();
+        var command = new Command("bench", """
+            Measure inference latency: warm-up, then repeated timed runs; median and spread.
+            With --parent, also the measured speed-up against the parent and the MACs ratio beside it.
+            Examples:
+              audioprune bench dcase21 --engine torch
+              audioprune bench pruned.safetensors --parent dcase21.safetensors --batch 1 --threads 1
+              audioprune bench pruned.safetensors --engine onnx --batch 32 --json latency.json
+            """) { model, engine, batch, threads, runs, warmup, parent, json };
+        command.SetAction(parse =>
+        {
+            var settings = new LatencySettings(parse.GetValue(engine)!, parse.GetValue(batch), parse.GetValue(threads),
+                parse.GetValue(warmup), parse.GetValue(runs));
+            var subject = ModelLoader.Load(parse.GetValue(model)!);
+            var parentModel = parse.GetValue(parent) is { } p ? ModelLoader.Load(p) : null;
+            var result = LatencyBenchmark.Run(subject, settings, parentModel);
+            output.WriteLine($"{settings.Engine}, batch {settings.Batch}, {settings.Threads} thread(s): {result.Model}");
+            if (result.Parent is not null)
+            {
+                output.WriteLine($"parent: {result.Parent}");
+                output.WriteLine($"measured speed-up {result.MeasuredSpeedup:0.00}x, MACs ratio {result.MacsRatio:0.00}x, MAC efficiency {result.MacEfficiency:0.00}");
+            }
+            if (parse.GetValue(json) is { } path)
+            {
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, ReportJson.Options));
+                output.WriteLine($"wrote {path}");
+            }
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

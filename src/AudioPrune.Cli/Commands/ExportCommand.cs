@@ -1,0 +1,65 @@
+using System.CommandLine;
+using AudioPrune.Common;
+using AudioPrune.Interop;
+using AudioPrune.Interop.Onnx;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>audioprune export MODEL --pytorch/--safetensors/--graph-json: a model in other tools' formats.</summary>
+public static class ExportCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = CommonOptions.ModelArgument();
+        var input = CommonOptions.InputShape();
+        var pytorch = new Option<string?>("--pytorch") { Description = "Write a PyTorch state_dict (torch.load-able .pt)", HelpName = "FILE" };
+        var safetensors = new Option<string?>("--safetensors") { Description = "Write the weights as plain safetensors (state_dict names, no AudioPrune metadata)", HelpName = "FILE" };
+        var graphJson = new Option<string?>("--graph-json") { Description = "Write the architecture as a graph JSON file", HelpName = "FILE" };
+        var onnx = new Option<string?>("--onnx") { Description = "Write an ONNX model (dynamic batch axis; labels and front end in its metadata)", HelpName = "FILE" };
+        var opset = new Option<int>("--opset")
+        {
+            Description = $"ONNX opset ({OnnxExportOptions.MinOpset}-{OnnxExportOptions.MaxOpset})",
+            DefaultValueFactory = _ => OnnxExportOptions.DefaultOpset,
+        };
+        var foldBn = new Option<bool>("--fold-bn") { Description = "Fold each batch norm into the convolution before it (ONNX only)" };
+        var noSoftmax = new Option<bool>("--no-softmax") { Description = "Leave out the final softmax/sigmoid so the ONNX model outputs logits" };
+        var command = new Command("export", """
+            Write a model (pruned or not) for other tools. Give one or more outputs.
+            Examples:
+              audioprune export pruned.safetensors --onnx pruned.onnx --fold-bn
+              audioprune export dcase21 --onnx dcase21.onnx --opset 18 --no-softmax
+              audioprune export cnn14 --input 1x501x64 --onnx cnn14-5s.onnx
+              audioprune export pruned.safetensors --pytorch pruned.pt --graph-json pruned-graph.json
+              audioprune export C123_best_model_dcase2021.h5 --safetensors c123-weights.safetensors
+            """) { model, input, pytorch, safetensors, graphJson, onnx, opset, foldBn, noSoftmax };
+        command.SetAction(parse =>
+        {
+            var targets = new[] { parse.GetValue(pytorch), parse.GetValue(safetensors), parse.GetValue(graphJson), parse.GetValue(onnx) };
+            if (targets.All(t => t is null)) throw new UserInputException("export: name at least one output (--onnx, --pytorch, --safetensors or --graph-json)");
+            var onnxOptions = new OnnxExportOptions(parse.GetValue(opset), parse.GetValue(foldBn), !parse.GetValue(noSoftmax)).Validated();
+            var artifact = ModelLoader.Load(parse.GetValue(model)!, parse.GetValue(input));
+            if (parse.GetValue(onnx) is { } onnxPath)
+            {
+                OnnxExporter.Write(artifact, onnxPath, onnxOptions);
+                output.WriteLine($"wrote {onnxPath} (ONNX opset {onnxOptions.Opset}{(onnxOptions.FoldBatchNorm ? ", batch norm folded" : "")}{(onnxOptions.IncludeProbabilityHead ? "" : ", logits")})");
+            }
+            if (parse.GetValue(pytorch) is { } pt)
+            {
+                StateDictExporter.WritePyTorch(artifact, pt);
+                output.WriteLine($"wrote {pt} (PyTorch state_dict, {artifact.Weights.Count} tensors)");
+            }
+            if (parse.GetValue(safetensors) is { } st)
+            {
+                StateDictExporter.WriteSafetensors(artifact, st);
+                output.WriteLine($"wrote {st} (safetensors, {artifact.Weights.Count} tensors)");
+            }
+            if (parse.GetValue(graphJson) is { } gj)
+            {
+                StateDictExporter.WriteGraphJson(artifact, gj);
+                output.WriteLine($"wrote {gj} (graph JSON)");
+            }
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using AudioPrune.Common;
+using AudioPrune.Graph;
+using AudioPrune.Interop;
+using AudioPrune.Interop.Keras;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>audioprune import FILE --out M.safetensors [--graph G]: a model from Keras .h5 or PyTorch-named weights.</summary>
+public static class ImportCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var file = new Argument<string>("FILE") { Description = "A Keras .h5 model, a PyTorch state_dict (.pt/.pth) or a plain .safetensors file of PyTorch-named tensors" };
+        var graphOption = new Option<string?>("--graph")
+        {
+            Description = "The architecture for a weights-only file: a zoo name (dcase21, ...), a graph .json, or an AudioPrune model",
+            HelpName = "GRAPH",
+        };
+        var outOption = new Option<string>("--out") { Description = "The AudioPrune model to write (.safetensors)", Required = true, HelpName = "FILE" };
+        var input = CommonOptions.InputShape();
+        var classes = new Option<int?>("--classes") { Description = "Number of classes of a zoo graph (default: the zoo's)" };
+        var command = new Command("import", """
+            Make an AudioPrune model from another tool's file.
+            Keras .h5 models (Sequential or functional CNNs) carry their own architecture; PyTorch state_dicts
+            and plain safetensors need --graph, and every missing, unexpected or mis-shaped tensor is reported.
+            Examples:
+              audioprune import C123_best_model_dcase2021.h5 --out c123.safetensors
+              audioprune import weights.pt --graph dcase21 --out model.safetensors
+              audioprune import weights.safetensors --graph pruned-graph.json --out model.safetensors
+            """) { file, graphOption, outOption, input, classes };
+        command.SetAction(parse =>
+        {
+            var source = parse.GetValue(file)!;
+            var target = parse.GetValue(outOption)!;
+            if (!target.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+                throw new UserInputException($"--out {target}: the model file must end in .safetensors");
+            var graph = parse.GetValue(graphOption);
+            var model = Import(source, graph, parse.GetValue(input), parse.GetValue(classes));
+            model.Save(target);
+            var report = ComplexityReport.Of(model.Graph);
+            output.WriteLine($"imported {Path.GetFileName(source)}: {model.Graph.Nodes.Count} layers, {model.Weights.Count} tensors, " +
+                $"{report.ParamsTotal:N0} parameters, input {model.Graph.Input}, output {model.Graph.OutputShape}");
+            output.WriteLine($"wrote {target}");
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static ModelArtifact Import(string source, string? graph, Shape? input, int? classes)
+    {
+        var extension = Path.GetExtension(source).ToLowerInvariant();
+        if (extension is ".h5" or ".hdf5")
+        {
+            if (graph is not null) throw new UserInputException($"{source}: a Keras model carries its own architecture; drop --graph");
+            var model = KerasImporter.Import(source);
+            return input is null ? model : ModelLoader.Load(source, input);
+        }
+        if (!StateDictImporter.Extensions.Contains(extension))
+            throw UserInputException.InFile(source, $"cannot import '{extension}' files (expected .h5, {string.Join(", ", StateDictImporter.Extensions)})");
+        if (graph is null)
+            throw UserInputException.InFile(source, "weights without an architecture: add --graph with a zoo name (e.g. dcase21) or a graph .json file");
+        return StateDictImporter.Import(source, GraphSource.Resolve(graph, input, classes));
+    }
+}

@@ -1,0 +1,24 @@
+using AudioPrune.Common;
+using AudioPrune.Graph;
+
+namespace AudioPrune.Benchmarking;
+
+/// <summary>Creates an inference engine by name ("torch", "onnx").</summary>
+public static class InferenceEngines
+{
+    private static readonly Dictionary<string, Func<ModelArtifact, int, IInferenceEngine>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["onnx"] = (model, threads) => new OnnxInferenceEngine(model, threads),
+        ["torch"] = (model, threads) => new TorchInferenceEngine(model, threads),
+    };
+
+    public static IReadOnlyList<string> Names => Factories.Keys.ToArray();
+
+    public static IInferenceEngine Create(string name, ModelArtifact model, int threads)
+    {
+        if (threads < 1) throw new UserInputException($"--threads must be at least 1, got {threads}");
+        return Factories.TryGetValue(name, out var factory)
+            ? factory(model, threads)
+            : throw new UserInputException($"unknown engine '{name}' (expected {string.Join(" or ", Names)})");
+    }
+}

@@ -1,0 +1,52 @@
+using AudioPrune.Common;
+using AudioPrune.Graph;
+
+namespace AudioPrune.Benchmarking;
+
+public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int Threads = 1, int Warmup = 10, int Runs = 50, int Seed = 0);
+
+/// <summary>
+/// A model's measured latency and, when a parent (the unpruned network) is given, the measured speed-up beside
+/// the MACs ratio. MAC efficiency = measured speed-up / MACs ratio: 1.0 means the saved MACs all became saved time.
+/// </summary>
+public sealed record LatencyResult(
+    string Engine, int Batch, int Threads, long Macs, LatencyStats Model,
+    long? ParentMacs = null, LatencyStats? Parent = null)
+{
+    public double? MacsRatio => ParentMacs is { } p ? p / (double)Macs : null;
+    public double? MeasuredSpeedup => Parent is { } p ? p.MedianMs / Model.MedianMs : null;
+    public double? MacEfficiency => MeasuredSpeedup / MacsRatio;
+}
+
+public static class LatencyBenchmark
+{
+    /// <summary>Times the model (and its parent, interleaved in the same run) on seeded random input.</summary>
+    public static LatencyResult Run(ModelArtifact model, LatencySettings settings, ModelArtifact? parent = null)
+    {
+        if (settings.Batch < 1) throw new UserInputException($"--batch must be at least 1, got {settings.Batch}");
+        if (settings.Runs < 1) throw new UserInputException($"--runs must be at least 1, got {settings.Runs}");
+        if (parent is not null && !parent.Graph.Input.Equals(model.Graph.Input))
+            throw new UserInputException($"the parent's input {parent.Graph.Input} differs from the model's {model.Graph.Input}");
+        var input = RandomInput(model.Graph.Input, settings.Batch, settings.Seed);
+        var stats = Time(model, settings, input);
+        var macs = ComplexityReport.Of(model.Graph).Macs;
+        if (parent is null) return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, stats);
+        var parentStats = Time(parent, settings, input);
+        return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, stats,
+            ComplexityReport.Of(parent.Graph).Macs, parentStats);
+    }
+
+    private static LatencyStats Time(ModelArtifact model, LatencySettings settings, float[] input)
+    {
+        using var engine = InferenceEngines.Create(settings.Engine, model, settings.Threads);
+        return LatencyMeter.Measure(() => engine.Run(input, settings.Batch), settings.Warmup, settings.Runs);
+    }
+
+    private static float[] RandomInput(Shape example, int batch, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[example.Elements * batch];
+        for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}

@@ -1,0 +1,34 @@
+using AudioPrune.Graph;
+using AudioPrune.Interop;
+using AudioPrune.Interop.Onnx;
+
+namespace AudioPrune.Benchmarking;
+
+/// <summary>
+/// ONNX Runtime inference of an artifact: the model is exported (batch norm folded, as a deployment would)
+/// to a temporary .onnx file, loaded into a session, and the file removed.
+/// </summary>
+public sealed class OnnxInferenceEngine : IInferenceEngine
+{
+    private readonly OnnxModelRunner runner;
+
+    public OnnxInferenceEngine(ModelArtifact model, int threads)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"audioprune-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: true));
+            runner = new OnnxModelRunner(path, threads);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public string Name => "onnx";
+
+    public float[] Run(float[] input, int batch) => runner.Run(input, batch);
+
+    public void Dispose() => runner.Dispose();
+}

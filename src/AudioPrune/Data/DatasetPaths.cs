@@ -1,0 +1,60 @@
+using AudioPrune.Common;
+
+namespace AudioPrune.Data;
+
+/// <summary>
+/// Resolves file names from dataset metadata. A manifest is untrusted: an absolute path, a '..' that leaves
+/// the dataset root, or a symbolic link out of it, is refused with an error naming the manifest and line.
+/// </summary>
+public static class DatasetPaths
+{
+    public static DatasetEntry Entry(string root, string relative, string label, string source, int line,
+        string? split = null, int? fold = null, string? group = null)
+    {
+        var full = Resolve(root, relative, source, line);
+        var normalised = Path.GetRelativePath(root, full).Replace('\\', '/');
+        if (label.Length == 0) throw UserInputException.InFile(source, $"line {line}: empty label for '{relative}'");
+        return new DatasetEntry(normalised, full, label, split, fold, group);
+    }
+
+    public static string Resolve(string root, string relative, string source, int line)
+    {
+        if (relative.Length == 0) throw UserInputException.InFile(source, $"line {line}: empty file name");
+        if (Path.IsPathRooted(relative) || relative.StartsWith('/') || relative.StartsWith('\\') || relative.Contains(':'))
+            throw UserInputException.InFile(source, $"line {line}: '{relative}' is an absolute path; file names must be relative to the dataset root {root}");
+        var rootFull = Path.GetFullPath(root);
+        var full = Path.GetFullPath(Path.Combine(rootFull, relative.Replace('\\', '/')));
+        if (!IsInside(rootFull, full))
+            throw UserInputException.InFile(source, $"line {line}: '{relative}' points outside the dataset root {rootFull}");
+        var target = ResolveLinks(full);
+        if (target is not null && !IsInside(ResolveLinks(rootFull) ?? rootFull, target))
+            throw UserInputException.InFile(source, $"line {line}: '{relative}' is a link to {target}, outside the dataset root {rootFull}");
+        return full;
+    }
+
+    private static bool IsInside(string root, string path)
+    {
+        var prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
+        return path.StartsWith(prefix, StringComparison.Ordinal);
+    }
+
+    /// <summary>The real path behind symbolic links, or null when the file does not exist.</summary>
+    private static string? ResolveLinks(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists && !Directory.Exists(path)) return null;
+            var resolved = info.LinkTarget is null ? path : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+            var parent = Path.GetDirectoryName(resolved);
+            if (parent is null) return resolved;
+            var parentInfo = new DirectoryInfo(parent);
+            var realParent = parentInfo.LinkTarget is null ? parent : parentInfo.ResolveLinkTarget(true)?.FullName ?? parent;
+            return Path.Combine(realParent, Path.GetFileName(resolved));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using AudioPrune.Audio;
+using AudioPrune.Common;
+
+namespace AudioPrune.Data;
+
+/// <summary>
+/// Features computed once per (audio file, front-end settings). An entry's name hashes the file's full path,
+/// size and modification time with the settings hash, so editing the audio or changing any setting makes a
+/// new entry (the old one is simply no longer used). Entries are written with <see cref="AtomicFile"/>:
+/// concurrent runs sharing a cache, or a run killed mid-write, never leave a partial entry behind.
+/// Files that fail to decode get no entry.
+/// </summary>
+public sealed class FeatureCache
+{
+    public FeatureCache(string directory, FrontEndSettings settings)
+    {
+        Settings = settings.Validate();
+        Directory = Path.Combine(Path.GetFullPath(directory), settings.Hash);
+        ExampleElements = (int)settings.ExampleShape.Elements;
+    }
+
+    /// <summary>The folder for these settings (one sub-folder per settings hash).</summary>
+    public string Directory { get; }
+
+    public FrontEndSettings Settings { get; }
+    public int ExampleElements { get; }
+
+    /// <summary>The default cache folder: $XDG_CACHE_HOME/audioprune/features, else ~/.cache/audioprune/features.</summary>
+    public static string DefaultDirectory()
+    {
+        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(root)) root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "audioprune", "features");
+    }
+
+    public string EntryPath(string audioPath)
+    {
+        var info = new FileInfo(audioPath);
+        var identity = $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}|{Settings.Hash}";
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
+        return Path.Combine(Directory, key[..2], key + ".f32");
+    }
+
+    /// <summary>
+    /// The cached features of <paramref name="audioPath"/>, computing and storing them first if needed.
+    /// A file that cannot be decoded throws <see cref="UserInputException"/> and leaves nothing in the cache.
+    /// </summary>
+    public CachedClip GetOrCompute(string audioPath, out bool computed)
+    {
+        if (!File.Exists(audioPath)) throw UserInputException.InFile(audioPath, "file not found");
+        var path = EntryPath(audioPath);
+        var existing = CachedClip.TryOpen(path, ExampleElements);
+        computed = existing is null;
+        if (existing is not null) return existing;
+        var signal = AudioDecoder.Read(audioPath, new AudioReadOptions(Settings.Channel));
+        var examples = FeaturePipeline.Examples(signal, Settings);
+        if (examples.Length == 0) throw UserInputException.InFile(audioPath, "gives no examples (too short for one segment)");
+        AtomicFile.Write(path, stream => CachedClip.Write(stream, examples, ExampleElements, signal.DurationSeconds, signal.SampleRate, signal.SourceChannels));
+        return CachedClip.TryOpen(path, ExampleElements) ?? throw new IOException($"{path}: the cache entry just written cannot be read back");
+    }
+}

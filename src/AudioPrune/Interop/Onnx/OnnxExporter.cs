@@ -1,0 +1,235 @@
+using System.Text.Json;
+using AudioPrune.Common;
+using AudioPrune.Graph;
+using AudioPrune.Graph.Nodes;
+using Google.Protobuf;
+using Onnx;
+
+namespace AudioPrune.Interop.Onnx;
+
+/// <summary>
+/// Writes any model (pruned or not) as an ONNX model with a dynamic batch axis: input "input" (N, C, H, W),
+/// output "output". Dropout is left out (inference); batch norm over a non-channel axis is
+/// Transpose-BatchNormalization-Transpose; the labels, front end and normalisation go into metadata_props.
+/// </summary>
+public static class OnnxExporter
+{
+    public const string InputName = "input";
+    public const string OutputName = "output";
+    public const string BatchParam = "batch";
+    public const string LabelsKey = "labels";
+    public const string GraphKey = "audioprune_graph";
+
+    public static void Write(ModelArtifact model, string path, OnnxExportOptions? options = null)
+    {
+        var proto = Build(model, options ?? new OnnxExportOptions());
+        OnnxModelValidator.Validate(proto);
+        AtomicFile.Write(path, stream => proto.WriteTo(stream));
+    }
+
+    public static ModelProto Build(ModelArtifact model, OnnxExportOptions options)
+    {
+        options.Validated();
+        model.Weights.EnsureMatches(model.Graph, model.Graph.Name);
+        var graph = options.IncludeProbabilityHead ? model.Graph : model.Graph.WithoutProbabilityHead();
+        var writer = new OnnxGraphWriter();
+        writer.Unique(InputName);
+        writer.Graph.Name = graph.Name;
+        writer.Graph.Input.Add(OnnxGraphWriter.Value(InputName, BatchParam, graph.Input.Dims));
+        new Translation(graph, model.Weights, options, writer).Run();
+
+        var proto = new ModelProto
+        {
+            IrVersion = options.IrVersion,
+            ProducerName = "audioprune",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
+            Graph = writer.Graph,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        foreach (var (key, value) in Metadata(model, graph, options)) proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return proto;
+    }
+
+    private static IEnumerable<(string, string)> Metadata(ModelArtifact model, NetworkGraph graph, OnnxExportOptions options)
+    {
+        foreach (var (key, value) in model.Metadata) yield return (key, value);
+        yield return (LabelsKey, JsonSerializer.Serialize(model.Labels));
+        yield return ("output_kind", graph.ProbabilityHead switch
+        {
+            ActivationKind.Softmax => "softmax",
+            ActivationKind.Sigmoid => "sigmoid",
+            _ => "logits",
+        });
+        yield return ("batchnorm_folded", options.FoldBatchNorm ? "true" : "false");
+        yield return (GraphKey, GraphJson.Serialize(graph));
+    }
+
+    /// <summary>One export: maps every graph node to ONNX nodes, tracking which tensor holds each node's output.</summary>
+    private sealed class Translation(NetworkGraph graph, WeightMap weights, OnnxExportOptions options, OnnxGraphWriter writer)
+    {
+        private readonly Dictionary<string, string> tensorOf = new(StringComparer.Ordinal) { [NetworkGraph.InputName] = InputName };
+        private readonly IReadOnlyDictionary<string, Conv2dNode> folded = options.FoldBatchNorm
+            ? BatchNormFolding.Foldable(graph) : new Dictionary<string, Conv2dNode>();
+
+        public void Run()
+        {
+            var foldedConvs = folded.Values.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var node in graph.Nodes)
+            {
+                var inputs = node.Inputs.Select(i => tensorOf[i]).ToArray();
+                var output = node == graph.Output ? writer.Unique(OutputName) : writer.Unique(node.Name);
+                if (node is DropoutNode || foldedConvs.Contains(node.Name))
+                {
+                    // Dropout is the identity in inference; a folded convolution is written with its batch norm.
+                    tensorOf[node.Name] = inputs[0];
+                    if (node != graph.Output) continue;
+                    writer.Node("Identity", node.Name, inputs, output);
+                }
+                else
+                {
+                    Emit(node, inputs, output);
+                }
+                tensorOf[node.Name] = output;
+                var info = OnnxGraphWriter.Value(output, BatchParam, graph.ShapeOf(node.Name).Dims);
+                if (node == graph.Output) writer.Graph.Output.Add(info);
+                else writer.Graph.ValueInfo.Add(info);
+            }
+        }
+
+        private void Emit(Node node, string[] x, string y)
+        {
+            switch (node)
+            {
+                case Conv2dNode c:
+                    Conv(c, x[0], y, weights[$"{c.Name}.weight"], c.Bias ? weights[$"{c.Name}.bias"] : null);
+                    break;
+                case BatchNormNode b when folded.TryGetValue(b.Name, out var conv):
+                    var (w, bias) = BatchNormFolding.Fold(conv, b, weights);
+                    Conv(conv, tensorOf[conv.Inputs[0]], y, w, bias, b.Name);
+                    break;
+                case BatchNormNode b:
+                    BatchNorm(b, x[0], y);
+                    break;
+                case ActivationNode a:
+                    Activation(a, x[0], y);
+                    break;
+                case Pool2dNode p:
+                    var attributes = new List<AttributeProto>
+                    {
+                        OnnxGraphWriter.Ints("kernel_shape", p.Kernel.H, p.Kernel.W), OnnxGraphWriter.Ints("strides", p.Stride.H, p.Stride.W),
+                        OnnxGraphWriter.Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W),
+                    };
+                    if (p.Kind == PoolKind.Avg) attributes.Add(OnnxGraphWriter.Int("count_include_pad", 0));
+                    writer.Node(p.Kind == PoolKind.Max ? "MaxPool" : "AveragePool", p.Name, x, y, [.. attributes]);
+                    break;
+                case GlobalPoolNode g:
+                    GlobalPool(g, x[0], y);
+                    break;
+                case FlattenNode f:
+                    writer.Node("Flatten", f.Name, x, y, OnnxGraphWriter.Int("axis", 1));
+                    break;
+                case LinearNode l:
+                    var gemmInputs = new List<string> { x[0], writer.Initializer($"{l.Name}.weight", weights[$"{l.Name}.weight"]) };
+                    if (l.Bias) gemmInputs.Add(writer.Initializer($"{l.Name}.bias", weights[$"{l.Name}.bias"]));
+                    writer.Node("Gemm", l.Name, gemmInputs, y, OnnxGraphWriter.Int("transB", 1));
+                    break;
+                case AddNode a:
+                    var sum = x[0];
+                    for (var i = 1; i < x.Length; i++)
+                    {
+                        var target = i == x.Length - 1 ? y : writer.Unique($"{a.Name}_partial{i}");
+                        writer.Node("Add", i == x.Length - 1 ? a.Name : target, [sum, x[i]], target);
+                        sum = target;
+                    }
+                    break;
+                case ConcatNode c:
+                    writer.Node("Concat", c.Name, x, y, OnnxGraphWriter.Int("axis", c.Axis + 1));
+                    break;
+                default:
+                    throw new GraphException($"node '{node.Name}': op '{node.Op}' has no ONNX export");
+            }
+        }
+
+        private void Conv(Conv2dNode c, string x, string y, TensorData weight, TensorData? bias, string? nodeName = null)
+        {
+            var inputs = new List<string> { x, writer.Initializer($"{c.Name}.weight", weight) };
+            if (bias is not null) inputs.Add(writer.Initializer($"{c.Name}.bias", bias));
+            writer.Node("Conv", nodeName ?? c.Name, inputs, y,
+                OnnxGraphWriter.Ints("kernel_shape", c.Kernel.H, c.Kernel.W), OnnxGraphWriter.Ints("strides", c.Stride.H, c.Stride.W),
+                OnnxGraphWriter.Ints("pads", c.Padding.H, c.Padding.W, c.Padding.H, c.Padding.W),
+                OnnxGraphWriter.Ints("dilations", 1, 1), OnnxGraphWriter.Int("group", c.Groups));
+        }
+
+        private void BatchNorm(BatchNormNode b, string x, string y)
+        {
+            var parameters = new[] { "weight", "bias", "running_mean", "running_var" }
+                .Select(s => writer.Initializer($"{b.Name}.{s}", weights[$"{b.Name}.{s}"])).ToArray();
+            var epsilon = OnnxGraphWriter.Float("epsilon", b.Epsilon);
+            if (b.Axis == 0)
+            {
+                writer.Node("BatchNormalization", b.Name, [x, .. parameters], y, epsilon);
+                return;
+            }
+            // ONNX normalises axis 1 only: swap the normalised axis there and back (CNN14's bn0 over mel bins).
+            var rank = graph.ShapeOf(b.Inputs[0]).Rank + 1;
+            var perm = Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
+            (perm[1], perm[b.Axis + 1]) = (perm[b.Axis + 1], perm[1]);
+            var moved = writer.Unique($"{b.Name}_moved");
+            var normalised = writer.Unique($"{b.Name}_normalised");
+            writer.Node("Transpose", moved, [x], moved, OnnxGraphWriter.Ints("perm", perm));
+            writer.Node("BatchNormalization", b.Name, [moved, .. parameters], normalised, epsilon);
+            writer.Node("Transpose", normalised + "_back", [normalised], y, OnnxGraphWriter.Ints("perm", perm));
+        }
+
+        private void Activation(ActivationNode a, string x, string y)
+        {
+            switch (a.Kind)
+            {
+                case ActivationKind.Relu: writer.Node("Relu", a.Name, [x], y); break;
+                case ActivationKind.LeakyRelu: writer.Node("LeakyRelu", a.Name, [x], y, OnnxGraphWriter.Float("alpha", a.Slope)); break;
+                case ActivationKind.Sigmoid: writer.Node("Sigmoid", a.Name, [x], y); break;
+                case ActivationKind.Tanh: writer.Node("Tanh", a.Name, [x], y); break;
+                case ActivationKind.Elu: writer.Node("Elu", a.Name, [x], y, OnnxGraphWriter.Float("alpha", 1.0)); break;
+                case ActivationKind.Softmax: writer.Node("Softmax", a.Name, [x], y, OnnxGraphWriter.Int("axis", 1)); break;
+                case ActivationKind.Gelu when options.Opset >= 20: writer.Node("Gelu", a.Name, [x], y); break;
+                case ActivationKind.Gelu:
+                    // Exact GELU before opset 20: 0.5 * x * (1 + erf(x / sqrt(2))).
+                    var scaled = writer.Unique($"{a.Name}_scaled");
+                    var erf = writer.Unique($"{a.Name}_erf");
+                    var shifted = writer.Unique($"{a.Name}_plus1");
+                    var product = writer.Unique($"{a.Name}_product");
+                    writer.Node("Div", scaled, [x, writer.ScalarInitializer($"{a.Name}_sqrt2", MathF.Sqrt(2f))], scaled);
+                    writer.Node("Erf", erf, [scaled], erf);
+                    writer.Node("Add", shifted, [erf, writer.ScalarInitializer($"{a.Name}_one", 1f)], shifted);
+                    writer.Node("Mul", product, [x, shifted], product);
+                    writer.Node("Mul", a.Name, [product, writer.ScalarInitializer($"{a.Name}_half", 0.5f)], y);
+                    break;
+                default:
+                    throw new GraphException($"node '{a.Name}': activation {a.Kind} has no ONNX export");
+            }
+        }
+
+        private void GlobalPool(GlobalPoolNode g, string x, string y)
+        {
+            var axes = g.Axes.Select(a => (long)a + 1).ToArray();
+            if (g.Kind != GlobalPoolKind.AvgPlusMax)
+            {
+                Reduce(g.Kind == GlobalPoolKind.Avg ? "ReduceMean" : "ReduceMax", g.Name, x, y, axes);
+                return;
+            }
+            var mean = writer.Unique($"{g.Name}_mean");
+            var max = writer.Unique($"{g.Name}_max");
+            Reduce("ReduceMean", mean, x, mean, axes);
+            Reduce("ReduceMax", max, x, max, axes);
+            writer.Node("Add", g.Name, [mean, max], y);
+        }
+
+        /// <summary>ReduceMean/ReduceMax took axes as an attribute until opset 18, as an input from then on.</summary>
+        private void Reduce(string op, string name, string x, string y, long[] axes)
+        {
+            var keep = OnnxGraphWriter.Int("keepdims", 0);
+            if (options.Opset >= 18) writer.Node(op, name, [x, writer.Int64Initializer($"{name}_axes", axes)], y, keep);
+            else writer.Node(op, name, [x], y, OnnxGraphWriter.Ints("axes", axes), keep);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using AudioPrune.Audio;
+using AudioPrune.Benchmarking;
+using AudioPrune.Training;
+
+namespace AudioPrune.Study;
+
+/// <summary>A named set of conv layers to prune together, e.g. the papers' "C1+C2" = conv1, conv2.</summary>
+public sealed record LayerSet(string Name, IReadOnlyList<string> Layers)
+{
+    /// <summary>The --layers text the pruning planner reads (null = every conv layer).</summary>
+    public string? Selector => Layers.Count == 0 ? null : string.Join(",", Layers);
+}
+
+/// <summary>How far to prune. Null ratio and keep: the similarity criteria choose their own counts.</summary>
+public sealed record PruneAmount(double? Ratio = null, IReadOnlyList<int>? Keep = null, string? MatchCriterion = null);
+
+/// <summary>Settings of one training stage (the baseline or the fine-tuning).</summary>
+public sealed record TrainStage(bool Enabled, int Epochs, int BatchSize, double LearningRate, int? Patience)
+{
+    public TrainingOptions ToOptions(int seed, int threads, InitMode init, double fraction, string runFolder) => new()
+    {
+        Optimizer = new OptimizerSettings { LearningRate = LearningRate },
+        BatchSize = BatchSize,
+        Epochs = Epochs,
+        Patience = Patience,
+        Seed = seed,
+        Threads = threads,
+        Init = init,
+        DataFraction = fraction,
+        RunFolder = runFolder,
+    };
+}
+
+/// <summary>
+/// A declarative pruning study: the data, the model, the criteria and layer sets, the fine-tuning data
+/// fractions, initialisations and seeds. Every combination is an independent job with its own folder.
+/// </summary>
+public sealed record StudyConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>A dataset folder or manifest, or null for the built-in synthetic scenes (<see cref="Synthetic"/>).</summary>
+    public string? Data { get; init; }
+    public SyntheticSceneOptions Synthetic { get; init; } = new();
+    public string? Cache { get; init; }
+
+    public required string Model { get; init; }
+    public string? Preset { get; init; }
+    public required TrainStage Baseline { get; init; }
+
+    public required IReadOnlyList<string> Criteria { get; init; }
+    public required IReadOnlyList<LayerSet> LayerSets { get; init; }
+    public PruneAmount Amount { get; init; } = new();
+    public string Representation { get; init; } = "rank1";
+
+    public IReadOnlyList<double> Fractions { get; init; } = [1.0];
+    public IReadOnlyList<InitMode> Inits { get; init; } = [InitMode.Pruned];
+    public IReadOnlyList<int> Seeds { get; init; } = [0];
+    public required TrainStage Finetune { get; init; }
+
+    public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
+    public LatencySettings Latency { get; init; } = new(Runs: 30, Warmup: 5);
+}

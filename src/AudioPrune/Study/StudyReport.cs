@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AudioPrune.Common;
+using AudioPrune.Graph;
+using AudioPrune.Pruning.Planning;
+using AudioPrune.Reports;
+
+namespace AudioPrune.Study;
+
+/// <summary>
+/// Writes a study's results.json (every number of the report, machine-readable), its plots (PNG) and report.md,
+/// from the finished jobs in the study folder, so `audioprune report DIR` can rebuild it at any time.
+/// </summary>
+public static class StudyReport
+{
+    public const string SelectionConvention =
+        "Model selection: the epoch with the best validation-split accuracy; test-split figures are reported only, never used to choose.";
+
+    public sealed record Results(
+        string Study, string Generated, string Machine, IReadOnlyDictionary<string, string> Conventions,
+        IReadOnlyList<StudyRow> Rows, IReadOnlyList<JobResult> Jobs, IReadOnlyList<string> Plots);
+
+    public static Results Write(StudyFolder folder, string studyName)
+    {
+        var jobs = folder.AllFinished();
+        if (jobs.Count == 0) throw new UserInputException($"{folder.Root}: no finished study jobs to report on");
+        var rows = StudyTable.Rows(jobs);
+        Directory.CreateDirectory(folder.Plots);
+        var plots = WritePlots(folder, rows, jobs).Select(folder.Relative).ToArray();
+        var results = new Results(studyName, DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            new Dictionary<string, string>
+            {
+                ["macs"] = ComplexityReport.MacConvention,
+                ["parameters"] = ComplexityReport.ParameterConvention,
+                ["selection"] = SelectionConvention,
+                ["accuracy"] = "Clip-level test accuracy (mean of segment probabilities per clip); mean and sample standard deviation over seeds.",
+                ["latency"] = "Median of timed runs after warm-up; speed-up = parent latency / model latency, measured in the same run.",
+            },
+            rows, jobs, plots);
+        AtomicFile.WriteAllText(folder.Results, JsonSerializer.Serialize(results, ReportJson.Options));
+        AtomicFile.WriteAllText(folder.Report, Markdown(results));
+        return results;
+    }
+
+    private static IEnumerable<string> WritePlots(StudyFolder folder, IReadOnlyList<StudyRow> rows, IReadOnlyList<JobResult> jobs)
+    {
+        string PlotPath(string name) => Path.Combine(folder.Plots, name);
+        var baseline = rows.FirstOrDefault(r => r.Criterion is null && r.LayerSet is null);
+        var full = rows.Where(r => r.Criterion is not null && r.Init == "pruned" && r.Fraction == 1.0 && r.AccuracyMean is not null).ToArray();
+
+        PlotSeries Versus(IEnumerable<StudyRow> group, string name, Func<StudyRow, double> x)
+        {
+            var points = group.OrderBy(x).ToArray();
+            return new PlotSeries(name, points.Select(x).ToArray(), points.Select(r => 100 * r.AccuracyMean!.Value).ToArray(),
+                points.Select(r => 100 * (r.AccuracyStd ?? 0)).ToArray());
+        }
+        IEnumerable<PlotSeries> PerCriterion(Func<StudyRow, double> x)
+        {
+            foreach (var group in full.GroupBy(r => r.Criterion!)) yield return Versus(group, group.Key, x);
+            if (baseline?.AccuracyMean is not null) yield return Versus([baseline], "unpruned", x);
+        }
+
+        if (full.Length > 0)
+        {
+            Charts.Series(PlotPath("accuracy_vs_params.png"), "Test accuracy vs parameters", "parameters (total)", "accuracy (%)",
+                PerCriterion(r => r.ParamsTotal), connect: false);
+            yield return PlotPath("accuracy_vs_params.png");
+            Charts.Series(PlotPath("accuracy_vs_macs.png"), "Test accuracy vs MACs", "MACs (millions)", "accuracy (%)",
+                PerCriterion(r => r.Macs / 1e6), connect: false);
+            yield return PlotPath("accuracy_vs_macs.png");
+        }
+
+        foreach (var set in rows.Where(r => r.LayerSet is not null).GroupBy(r => r.LayerSet!))
+        {
+            if (set.Select(r => r.Fraction).Distinct().Count() < 2) continue;
+            var name = $"accuracy_vs_fraction_{set.Key}.png";
+            var series = set.Where(r => r.AccuracyMean is not null).GroupBy(r => $"{r.Criterion ?? "same widths"}, {r.Init} init")
+                .Select(g => Versus(g, g.Key, r => 100 * r.Fraction));
+            Charts.Series(PlotPath(name), $"{set.Key}: accuracy vs fine-tuning data", "training data used (%)", "accuracy (%)", series);
+            yield return PlotPath(name);
+        }
+
+        var timed = jobs.Where(j => j.Kind != JobKinds.Finetune && j.Latency is not null).ToArray();
+        if (timed.Length > 0)
+        {
+            var series = timed.GroupBy(j => j.Criterion ?? "unpruned").Select(g => new PlotSeries(g.Key,
+                g.Select(j => j.Macs / 1e6).ToArray(), g.Select(j => j.Latency!.Model.MedianMs).ToArray()));
+            Charts.Series(PlotPath("latency_vs_macs.png"), "Measured latency vs MACs", "MACs (millions)", "latency (ms, median)", series, connect: false);
+            yield return PlotPath("latency_vs_macs.png");
+        }
+
+        foreach (var prune in jobs.Where(j => j.Kind == JobKinds.Prune && j.Plan is not null && j.Criterion is "similarity" or "nystrom"))
+        {
+            var plan = PlanFile.Read(Path.Combine(folder.Root, prune.Plan!));
+            foreach (var layer in plan.Layers)
+            {
+                var stem = $"{prune.Criterion}_{prune.LayerSet}_{layer.Name}";
+                if (layer.Distances is { } distances)
+                {
+                    Charts.Heatmap(PlotPath($"distances_{stem}.png"), $"{layer.Name}: cosine distance between filters ({prune.Criterion})",
+                        ToMatrix(distances), "cosine distance");
+                    yield return PlotPath($"distances_{stem}.png");
+                }
+                if (layer.NearestDistance is { } nearest)
+                {
+                    Charts.Histogram(PlotPath($"closest_{stem}.png"), $"{layer.Name}: distance to the closest filter ({prune.Criterion})",
+                        "cosine distance", nearest);
+                    yield return PlotPath($"closest_{stem}.png");
+                }
+            }
+        }
+    }
+
+    private static double[,] ToMatrix(double[][] rows)
+    {
+        var matrix = new double[rows.Length, rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        for (var j = 0; j < rows[i].Length && j < rows.Length; j++) matrix[i, j] = rows[i][j];
+        return matrix;
+    }
+
+    private static string Markdown(Results results)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string Pct(double? v) => v is { } x ? (100 * x).ToString("0.00", c) : "";
+        string PlusMinus(double? mean, double? std, Func<double?, string> format) =>
+            mean is null ? "" : std is null ? format(mean) : $"{format(mean)} ± {format(std)}";
+        string Num(double? v, string format) => v?.ToString(format, c) ?? "";
+
+        var md = new StringBuilder();
+        md.AppendLine(c, $"# Pruning study: {results.Study}");
+        md.AppendLine();
+        md.AppendLine(c, $"Generated {results.Generated} on {results.Machine}. Every number below is also in `results.json`.");
+        md.AppendLine();
+        foreach (var (_, text) in results.Conventions) md.AppendLine(c, $"- {text}");
+        md.AppendLine();
+        md.AppendLine("| configuration | conv widths | params total | params trainable | MACs | fp32 | fp16 | int8 | acc. before fine-tuning (%) | test accuracy (%) | log-loss | runs | latency (ms) | measured speed-up | MACs ratio | importance (ms) |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results.Rows)
+        {
+            md.AppendLine(c,
+                $"| {r.Configuration} | {string.Join("/", r.ConvWidths.Values)} | {r.ParamsTotal:N0} | {r.ParamsTrainable:N0} | {Units.Count(r.Macs)} | {Units.Bytes(r.BytesFp32)} | {Units.Bytes(r.BytesFp16)} | {Units.Bytes(r.BytesInt8)} | {Pct(r.AccuracyBeforeFinetune)} | {PlusMinus(r.AccuracyMean, r.AccuracyStd, Pct)} | {PlusMinus(r.LogLossMean, r.LogLossStd, v => Num(v, "0.000"))} | {r.Runs} | {Num(r.LatencyMs, "0.00")} | {Num(r.MeasuredSpeedup, "0.00")} | {Num(r.MacsRatio, "0.00")} | {Num(r.ImportanceSeconds * 1000, "0.0")} |");
+        }
+        md.AppendLine();
+        foreach (var plot in results.Plots)
+        {
+            md.AppendLine(c, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot.Replace('\\', '/')})");
+            md.AppendLine();
+        }
+        return md.ToString();
+    }
+}

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using AudioPrune.Audio;
+using AudioPrune.Benchmarking;
+using AudioPrune.Common;
+using AudioPrune.Data;
+using AudioPrune.Graph;
+using AudioPrune.Interop;
+using AudioPrune.Interop.Onnx;
+using AudioPrune.Pruning.Planning;
+using AudioPrune.Training;
+
+namespace AudioPrune.Study;
+
+/// <summary>
+/// Runs a study job by job: the baseline (trained here or brought in), then per layer set and criterion the pruned
+/// model, then its fine-tuning runs per data fraction, initialisation and seed. A job is finished when its folder
+/// holds result.json; finished jobs are skipped, and a job killed during training resumes from its checkpoint,
+/// so re-running an interrupted study continues where it stopped. One process at a time owns a study folder.
+/// </summary>
+public sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action<string> log)
+{
+    private readonly Dictionary<string, ModelArtifact> models = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<JobResult> Run()
+    {
+        Directory.CreateDirectory(folder.Root);
+        using var held = FileLock.TryAcquire(folder.Lock)
+            ?? throw new UserInputException($"{folder.Root}: another audioprune process is running this study");
+        var dataRoot = config.Data ?? Synthesize();
+        var results = new List<JobResult> { RunJob(JobKinds.Baseline, () => Baseline(dataRoot)) };
+        var baseline = LoadModel(results[0]);
+
+        foreach (var set in config.LayerSets)
+        {
+            PruningPlan? countsSource = null;
+            foreach (var criterion in CriteriaInRunOrder())
+            {
+                var pruneId = $"prune-{criterion}-{set.Name}";
+                var pruned = RunJob(pruneId, () => Prune(pruneId, baseline, criterion, set, countsSource, dataRoot));
+                results.Add(pruned);
+                if (criterion == config.Amount.MatchCriterion) countsSource = PlanFile.Read(Path.Combine(folder.Root, pruned.Plan!));
+                foreach (var (fraction, init, seed) in FinetuneRuns(criterion))
+                {
+                    var id = FinetuneId(init == InitMode.Random ? "scratch" : criterion, set, fraction, init, seed);
+                    results.Add(RunJob(id, () => Finetune(id, pruned, criterion, set, fraction, init, seed, dataRoot)));
+                }
+            }
+        }
+        return results;
+    }
+
+    /// <summary>The criterion whose counts others match runs first; random-initialised training runs once per layer set.</summary>
+    private IEnumerable<string> CriteriaInRunOrder() =>
+        config.Amount.MatchCriterion is { } first ? config.Criteria.OrderBy(c => c == first ? 0 : 1) : config.Criteria;
+
+    private IEnumerable<(double Fraction, InitMode Init, int Seed)> FinetuneRuns(string criterion)
+    {
+        var firstCriterion = CriteriaInRunOrder().First();
+        foreach (var fraction in config.Fractions)
+        foreach (var init in config.Inits)
+        {
+            if (init == InitMode.Random && criterion != firstCriterion) continue;
+            foreach (var seed in config.Seeds) yield return (fraction, init, seed);
+        }
+    }
+
+    private static string FinetuneId(string source, LayerSet set, double fraction, InitMode init, int seed) =>
+        string.Create(CultureInfo.InvariantCulture, $"finetune-{source}-{set.Name}-f{fraction:0.###}-{init.ToString().ToLowerInvariant()}-s{seed}");
+
+    private JobResult RunJob(string id, Func<JobResult> run)
+    {
+        if (folder.Finished(id) is { } done)
+        {
+            log($"{id}: already finished, skipped");
+            return done;
+        }
+        log($"{id}: running");
+        var result = run();
+        folder.Finish(result);
+        log($"{id}: done in {result.Seconds:0.0} s{(result.TestAccuracy is { } a ? $", test accuracy {a:P2}" : "")}");
+        return result;
+    }
+
+    private string Synthesize()
+    {
+        var manifest = Path.Combine(folder.Data, "manifest.csv");
+        if (File.Exists(manifest)) return manifest;
+        log($"generating {config.Synthetic.Clips} synthetic scene clips of {config.Synthetic.Seconds} s into {folder.Data}");
+        return SyntheticScenes.Write(folder.Data, config.Synthetic);
+    }
+
+    private LoadedDataset LoadData(ModelArtifact model, string dataRoot, double fraction, int seed, bool reuseNormalization) =>
+        ModelData.Load(model, dataRoot, new DatasetLoadOptions
+        {
+            CacheDirectory = config.Cache ?? Path.Combine(folder.Root, "cache"),
+            Splits = new SplitOptions { Seed = 0, TrainFraction = fraction, SubsetSeed = seed },
+            Threads = config.Threads,
+        }, reuseNormalization, config.Preset);
+
+    private JobResult Baseline(string dataRoot)
+    {
+        var clock = Stopwatch.StartNew();
+        var job = folder.Job(JobKinds.Baseline);
+        var model = ModelLoader.Load(config.Model, seed: config.Seeds[0]);
+        using var data = LoadData(model, dataRoot, 1.0, config.Seeds[0], reuseNormalization: !config.Baseline.Enabled);
+        if (data.ClassNames.Count != model.Graph.OutputShape[0] && !File.Exists(config.Model))
+            model = ModelLoader.Load(config.Model, seed: config.Seeds[0], classes: data.ClassNames.Count);
+        model = ModelData.WithDataSettings(model, data);
+        TrainingResult? training = null;
+        if (config.Baseline.Enabled)
+        {
+            var options = config.Baseline.ToOptions(config.Seeds[0], config.Threads, InitMode.Pruned, 1.0, Path.Combine(job, "run"));
+            training = Train(model, data, options);
+            model = training.Best;
+        }
+        var test = training?.Test ?? Evaluator.Evaluate(model, data.Splits.Test);
+        var validation = training?.Validation ?? Evaluator.Evaluate(model, data.Splits.Validation);
+        var (modelPath, onnxPath) = SaveModel(job, model);
+        return Describe(JobKinds.Baseline, JobKinds.Baseline, model, clock, modelPath) with
+        {
+            Seed = config.Seeds[0],
+            TestAccuracy = test.ClipLevel.Accuracy,
+            TestLogLoss = test.ClipLevel.LogLoss,
+            ValidationAccuracy = validation.ClipLevel.Accuracy,
+            SelectedEpoch = training?.Record.BestEpoch,
+            Latency = LatencyBenchmark.Run(model, config.Latency),
+            Onnx = onnxPath,
+        };
+    }
+
+    private JobResult Prune(string id, ModelArtifact baseline, string criterion, LayerSet set, PruningPlan? countsSource, string dataRoot)
+    {
+        var clock = Stopwatch.StartNew();
+        var job = folder.Job(id);
+        var matching = criterion != config.Amount.MatchCriterion && config.Amount.MatchCriterion is not null;
+        var request = new PruningRequest
+        {
+            Method = criterion,
+            Layers = set.Selector,
+            Ratio = config.Amount.Ratio,
+            Keep = config.Amount.Keep?.ToArray(),
+            MatchPlan = matching ? countsSource : null,
+            MatchPlanPath = matching ? $"prune-{config.Amount.MatchCriterion}-{set.Name}/plan.json" : null,
+            IncludeDistances = criterion is "similarity" or "nystrom",
+            Criterion = new CriterionOptions
+            {
+                Representation = Enum.Parse<Pruning.Numerics.Representation>(config.Representation, ignoreCase: true),
+                Seed = config.Seeds[0],
+            },
+        };
+        var result = PruningPlanner.Run(baseline.Graph, baseline.Weights, request);
+        var pruned = PrunedModel.Create(baseline, result);
+        var planPath = Path.Combine(job, "plan.json");
+        PlanFile.Write(planPath, result.Plan);
+        var (modelPath, onnxPath) = SaveModel(job, pruned);
+        using var data = LoadData(pruned, dataRoot, 1.0, config.Seeds[0], reuseNormalization: true);
+        var before = Evaluator.Evaluate(pruned, data.Splits.Test);
+        return Describe(id, JobKinds.Prune, pruned, clock, modelPath) with
+        {
+            Criterion = criterion,
+            LayerSet = set.Name,
+            AccuracyBeforeFinetune = before.ClipLevel.Accuracy,
+            ImportanceSeconds = result.Plan.Layers.Sum(l => l.Seconds),
+            Latency = LatencyBenchmark.Run(pruned, config.Latency, baseline),
+            Onnx = onnxPath,
+            Plan = folder.Relative(planPath),
+        };
+    }
+
+    private JobResult Finetune(string id, JobResult prune, string criterion, LayerSet set, double fraction, InitMode init, int seed, string dataRoot)
+    {
+        var clock = Stopwatch.StartNew();
+        var job = folder.Job(id);
+        var pruned = LoadModel(prune);
+        using var data = LoadData(pruned, dataRoot, fraction, seed, reuseNormalization: true);
+        var options = config.Finetune.ToOptions(seed, config.Threads, init, fraction, Path.Combine(job, "run"));
+        var training = Train(pruned, data, options);
+        var (modelPath, onnxPath) = SaveModel(job, training.Best);
+        return Describe(id, JobKinds.Finetune, training.Best, clock, modelPath) with
+        {
+            Criterion = init == InitMode.Random ? null : criterion,
+            LayerSet = set.Name,
+            Fraction = fraction,
+            Init = init.ToString().ToLowerInvariant(),
+            Seed = seed,
+            TestAccuracy = training.Test?.ClipLevel.Accuracy,
+            TestLogLoss = training.Test?.ClipLevel.LogLoss,
+            ValidationAccuracy = training.Validation.ClipLevel.Accuracy,
+            SelectedEpoch = training.Record.BestEpoch,
+            Onnx = onnxPath,
+        };
+    }
+
+    /// <summary>Trains, or resumes the job's interrupted run when its checkpoint exists.</summary>
+    private TrainingResult Train(ModelArtifact model, LoadedDataset data, TrainingOptions options)
+    {
+        var trainer = new Trainer();
+        var progress = new Progress<TrainingEvent>(e =>
+        {
+            if (e is EpochReport r)
+                log(string.Create(CultureInfo.InvariantCulture,
+                    $"  epoch {r.Record.Epoch}/{r.Epochs}: train loss {r.Record.TrainLoss:0.000}, validation accuracy {r.Record.ValidationAccuracy:P1}{(r.IsBest ? " (best)" : "")}"));
+        });
+        return File.Exists(Checkpoint.PathIn(options.RunFolder!))
+            ? trainer.Resume(options.RunFolder!, data.Splits, progress)
+            : trainer.Fit(model, data.Splits, options, progress);
+    }
+
+    private (string Model, string Onnx) SaveModel(string job, ModelArtifact model)
+    {
+        var modelPath = Path.Combine(job, "model.safetensors");
+        var onnxPath = Path.Combine(job, "model.onnx");
+        model.Save(modelPath);
+        OnnxExporter.Write(model, onnxPath);
+        models[folder.Relative(modelPath)] = model;
+        return (folder.Relative(modelPath), folder.Relative(onnxPath));
+    }
+
+    private ModelArtifact LoadModel(JobResult job) =>
+        models.TryGetValue(job.Model, out var model) ? model : models[job.Model] = ModelArtifact.Load(Path.Combine(folder.Root, job.Model));
+
+    private JobResult Describe(string id, string kind, ModelArtifact model, Stopwatch clock, string modelPath)
+    {
+        var complexity = ComplexityReport.Of(model.Graph);
+        return new JobResult
+        {
+            Id = id,
+            Kind = kind,
+            ParamsTotal = complexity.ParamsTotal,
+            ParamsTrainable = complexity.ParamsTrainable,
+            Macs = complexity.Macs,
+            ConvWidths = model.Graph.ConvLayers.ToDictionary(c => c.Name, c => c.OutChannels),
+            Seconds = clock.Elapsed.TotalSeconds,
+            Model = modelPath,
+        };
+    }
+}

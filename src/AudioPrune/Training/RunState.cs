@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace AudioPrune.Training;
+
+/// <summary>
+/// The managed part of a run's checkpoint: settings, what the run started from, and progress so far.
+/// Together with the module and optimiser tensors it is all a resumed run needs, because every epoch's
+/// randomness is derived from (seed, epoch).
+/// </summary>
+internal sealed record RunState
+{
+    public required TrainingOptions Options { get; init; }
+    public required string GraphJson { get; init; }
+    public required IReadOnlyList<string> Labels { get; init; }
+    public required IReadOnlyDictionary<string, string> StartMetadata { get; init; }
+    public required int Threads { get; init; }
+    public required string DataFingerprint { get; init; }
+    public required int TrainExamples { get; init; }
+    public required int ValidationExamples { get; init; }
+    public List<EpochRecord> History { get; init; } = [];
+    public int BestEpoch { get; set; }
+    public double BestScore { get; set; }
+
+    [JsonIgnore]
+    public int EpochsDone => History.Count;
+
+    [JsonIgnore]
+    public bool Finished =>
+        EpochsDone >= Options.Epochs || (Options.Patience is { } patience && BestEpoch > 0 && EpochsDone - BestEpoch >= patience);
+
+    [JsonIgnore]
+    public bool StoppedEarly => Finished && EpochsDone < Options.Epochs;
+}

@@ -1,0 +1,69 @@
+using AudioPrune.Common;
+using AudioPrune.Data;
+using AudioPrune.Graph;
+using TorchSharp;
+
+namespace AudioPrune.Training;
+
+/// <summary>
+/// Trains or fine-tunes a model and picks the epoch on the validation split. <see cref="Fit"/> starts a run,
+/// <see cref="Resume"/> continues one from its run folder and reaches the same weights as an uninterrupted run
+/// (same seed and thread count). The test split is checked up front and scored once at the end; the selection
+/// loop (<see cref="TrainingRun"/>) never sees it.
+/// </summary>
+public sealed class Trainer
+{
+    public const string BestModelFileName = "best.safetensors";
+
+    public TrainingResult Fit(ModelArtifact start, DataSplits data, TrainingOptions options,
+        IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        DataChecks.EnsureTrainable(data);
+        DataChecks.EnsureFits(start.Graph, data.Train, "training data");
+        DataChecks.EnsureLabelsAgree(start.Labels, data.Train.ClassNames, requireSameNames: false);
+        if (options.RunFolder is { } folder && File.Exists(Checkpoint.PathIn(folder)))
+            throw new UserInputException($"{folder} already holds a training checkpoint: resume that run, or choose a new run folder");
+
+        if (options.Threads is { } threads) torch.set_num_threads(threads);
+        var initial = options.Init == InitMode.Random ? WeightInitializer.Initialize(start.Graph, options.Seed) : start.Weights;
+        var state = new RunState
+        {
+            Options = options,
+            GraphJson = GraphJson.Serialize(start.Graph),
+            Labels = data.Train.ClassNames.ToArray(),
+            StartMetadata = start.Metadata.Where(kv => kv.Key != ModelArtifact.TrainingKey).ToDictionary(kv => kv.Key, kv => kv.Value),
+            Threads = torch.get_num_threads(),
+            DataFingerprint = DataFingerprint.Of(data.Train, data.Validation),
+            TrainExamples = data.Train.Count,
+            ValidationExamples = data.Validation.Count,
+        };
+        using var run = TrainingRun.Start(state, start.Graph, initial);
+        return Complete(run, data, progress, cancel);
+    }
+
+    /// <summary>Continues the run whose checkpoint is in <paramref name="runFolder"/> on the same data.</summary>
+    public TrainingResult Resume(string runFolder, DataSplits data, IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+    {
+        DataChecks.EnsureTrainable(data);
+        using var run = TrainingRun.Resume(runFolder);
+        if (DataFingerprint.Of(data.Train, data.Validation) != run.State.DataFingerprint)
+            throw new UserInputException($"{runFolder}: the run was trained on other training/validation data; resume with the same data (and fraction) or start a new run");
+        DataChecks.EnsureFits(run.Graph, data.Train, "training data");
+        // Bitwise continuation needs the thread count the run started with.
+        torch.set_num_threads(run.State.Threads);
+        return Complete(run, data, progress, cancel);
+    }
+
+    private static TrainingResult Complete(TrainingRun run, DataSplits data, IProgress<TrainingEvent>? progress, CancellationToken cancel)
+    {
+        run.Train(data.Train, data.Validation, progress, cancel);
+        var best = run.BestArtifact();
+        if (run.State.Options.RunFolder is { } folder) best.Save(Path.Combine(folder, BestModelFileName));
+        var batchSize = run.State.Options.EvaluationBatchSize;
+        var validation = Evaluator.Evaluate(best, data.Validation, batchSize);
+        var test = data.Test.Count > 0 ? Evaluator.Evaluate(best, data.Test, batchSize) : null;
+        return new TrainingResult(best, run.Record(), run.State.History.ToArray(), validation, test, run.State.Options.RunFolder,
+            run.CurrentWeights());
+    }
+}

@@ -1,0 +1,25 @@
+namespace AudioPrune.Training;
+
+/// <summary>
+/// What a trained model records about its training (JSON under ModelArtifact.TrainingKey): the selected epoch
+/// and its validation score, and everything needed to repeat the run.
+/// </summary>
+public sealed record TrainingRecord(
+    InitMode Init,
+    int BestEpoch,
+    SelectionMetric SelectionMetric,
+    double SelectionValue,
+    int EpochsRun,
+    int EpochsPlanned,
+    bool StoppedEarly,
+    int? Patience,
+    double DataFraction,
+    int TrainExamples,
+    int ValidationExamples,
+    int Seed,
+    int Threads,
+    int BatchSize,
+    OptimizerSettings Optimizer,
+    LearningRateSchedule Schedule,
+    AugmentationSettings Augmentation,
+    HeadKind Head);
