@@ -65,6 +65,26 @@ public sealed class PruneCommandTests
     }
 
     [Fact]
+    public void The_authors_keras_model_prunes_end_to_end_with_the_kept_sets_read_directly()
+    {
+        using var temp = new TempDirectory();
+        var plan = temp.File("plan.json");
+        var file = Path.Combine(KerasKernels.Folder, "C3_best_model_dcase2021.h5");
+        var run = CliRunner.Run("prune", file, "--method", "similarity", "--out", temp.File("c3.safetensors"), "--plan", plan);
+        Assert.True(run.ExitCode == 0, run.Error);
+        // The importer's graph and weights give the same decisions as the kernels read here with PureHDF.
+        var decisions = PlanFile.Read(plan).Layers;
+        var kernels = KerasKernels.Read("C3_best_model_dcase2021.h5");
+        Assert.Equal(kernels.Count, decisions.Count);
+        for (var i = 0; i < kernels.Count; i++)
+        {
+            var direct = new AudioPrune.Pruning.Criteria.SimilarityImportance()
+                .Score(new AudioPrune.Pruning.FilterBank(kernels[i].Layer, kernels[i].Weight)).Kept(null);
+            Assert.Equal(direct, decisions[i].Kept);
+        }
+    }
+
+    [Fact]
     public void A_method_is_required_unless_a_plan_is_reapplied()
     {
         using var temp = new TempDirectory();
