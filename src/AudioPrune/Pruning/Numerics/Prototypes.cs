@@ -10,11 +10,10 @@ public enum Representation
     Flatten,
 }
 
-
 /// <summary>Computes the prototypes of METHOD.md section 1.1.</summary>
 public static class Prototypes
 {
-    /// <summary>Relative size below which V[0,0] counts as zero.</summary>
+    /// <summary>Size below which an entry of the unit vector V[:,0] counts as zero (V[0,0] = 0 is the degenerate case).</summary>
     private const double ZeroTolerance = 1e-12;
 
     public static PrototypeSet Of(FilterBank bank, Representation representation) => representation switch
