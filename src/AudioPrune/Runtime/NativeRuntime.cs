@@ -28,26 +28,32 @@ public static class NativeRuntime
 #pragma warning restore CA2255
     internal static void Initialize()
     {
-        LimitOneDnnToAvx2();
+        LimitOneDnnIsa();
         TuneAllocator();
     }
 
     /// <summary>The instruction-set cap handed to oneDNN (libtorch's CPU convolution library).</summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
+    /// <summary>The cap: the widest instruction set whose convolution gradients were exact on the project's machines.</summary>
+    public const string OneDnnIsaCap = "AVX";
+
     /// <summary>
-    /// oneDNN's AVX-512 convolution backward pass returned wrong and NaN input gradients on the project's machines
-    /// (AMD EPYC reporting AVX-512 with bf16) whenever torch ran on more than one thread, and kept doing so
-    /// afterwards; capped at AVX2 it is exact. oneDNN reads the cap from the native environment at its first
-    /// use, so it is set with libc's setenv (.NET's Environment does not reach native getenv). A value the user
-    /// already set wins.
+    /// oneDNN's AVX-512 and AVX2 convolution kernels returned wrong (and sometimes NaN) input gradients on the
+    /// project's machines (AMD EPYC reporting AVX-512 with bf16): compared with a float64 reference, 110 (AVX2)
+    /// and 149 (AVX-512) of 560 gradient checks over 3x3 and 7x7 convolutions with 1 to 32 channels were off,
+    /// worst with channel counts that are not multiples of 8 (which pruning produces) and on two threads;
+    /// training diverged at random. Capped at AVX (or SSE4.1) every check was exact. The cap costs speed
+    /// (see bench/README.md) but wrong gradients are not an option. oneDNN reads the cap from the native
+    /// environment at its first use, so it is set with libc's setenv (.NET's Environment does not reach native
+    /// getenv). A value the user already set wins.
     /// </summary>
-    public static void LimitOneDnnToAvx2()
+    public static void LimitOneDnnIsa()
     {
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            setenv(OneDnnIsaVariable, "AVX2", 0);
+            setenv(OneDnnIsaVariable, OneDnnIsaCap, 0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
