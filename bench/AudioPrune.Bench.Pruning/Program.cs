@@ -93,6 +93,19 @@ if (args.Contains("--breakdown"))
         var t4 = clock.Elapsed.TotalMilliseconds;
         Console.WriteLine($"bank {t0:0.0} prototypes {t1 - t0:0.0} distances {t2 - t1:0.0} analyse {t3 - t2:0.0} greedy {t4 - t3:0.0} ms ({analysis.NearestDistance.Length} filters)");
     }
+    var cnn14 = ModelZoo.Create("cnn14", classes: 10, input: new Shape(1, 64, 64)).Graph;
+    var wide = new FilterBank("block6_conv2", WeightInitializer.Initialize(cnn14, seed: 1)["block6_conv2.weight"]);
+    for (var run = 0; run < 2; run++)
+    {
+        var clock = Stopwatch.StartNew();
+        var flat = Prototypes.Flatten(wide);
+        var t0 = clock.Elapsed.TotalMilliseconds;
+        var (approximate, _, _) = NystromApproximation.Similarity(flat, 64, LandmarkChoice.First, null, 0);
+        var t1 = clock.Elapsed.TotalMilliseconds;
+        var exact = CosineDistances.Exact(flat);
+        var t2 = clock.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"cnn14 block6_conv2 flatten: prototypes {t0:0} nystrom m=64 {t1 - t0:0} exact {t2 - t1:0} ms ({approximate.Length + exact.Length} values)");
+    }
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";

@@ -14,15 +14,9 @@ public static class SharedFiles
 
     private static string FindRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "AudioPrune.slnx")))
-            {
-                var shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared"));
-                if (Directory.Exists(shared)) return shared;
-                throw new DirectoryNotFoundException($"the shared folder is missing: expected it at {shared}, beside the repository");
-            }
-        }
-        throw new DirectoryNotFoundException($"no repository root (AudioPrune.slnx) above {AppContext.BaseDirectory}");
+        var shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryFiles.Root, "..", "shared"));
+        return Directory.Exists(shared)
+            ? shared
+            : throw new DirectoryNotFoundException($"the shared folder is missing: expected it at {shared}, beside the repository");
     }
 }

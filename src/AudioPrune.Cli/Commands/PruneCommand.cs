@@ -18,10 +18,9 @@ public static class PruneCommand
         var input = CommonOptions.InputShape();
         var json = CommonOptions.JsonOut();
         var seed = CommonOptions.Seed();
-        var method = new Option<string>("--method")
+        var method = new Option<string?>("--method")
         {
-            Description = $"Pruning criterion: {string.Join(", ", CriterionCatalog.Names)}",
-            Required = true,
+            Description = $"Pruning criterion: {string.Join(", ", CriterionCatalog.Names)} (not needed with --plan-in)",
         };
         var layers = new Option<string?>("--layers") { Description = "Conv layers to prune: names, conv indices or globs, comma-separated (default: all conv layers)" };
         var ratio = new Option<double?>("--ratio") { Description = "Fraction p of each layer's filters to prune; kept = ceil((1-p) F)" };
@@ -62,9 +61,12 @@ public static class PruneCommand
                 throw new UserInputException($"--out {outFile}: the pruned model is written as .safetensors");
             var matchFile = parse.GetValue(matchPlan);
             var planInFile = parse.GetValue(planIn);
+            var methodName = parse.GetValue(method);
+            if (methodName is null && planInFile is null)
+                throw new UserInputException($"--method is required: one of {string.Join(", ", CriterionCatalog.Names)} (or --plan-in FILE)");
             var request = new PruningRequest
             {
-                Method = parse.GetValue(method)!,
+                Method = methodName ?? "similarity",
                 Layers = parse.GetValue(layers),
                 Ratio = parse.GetValue(ratio),
                 Keep = ParseCounts(parse.GetValue(keep)),

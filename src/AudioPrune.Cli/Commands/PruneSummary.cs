@@ -21,7 +21,10 @@ public sealed record PruneSummary(
             .Select(n => new Row(n.Name, n.Op, decisions.GetValueOrDefault(n.Name)?.Filters, decisions.GetValueOrDefault(n.Name)?.KeptCount,
                 before[n.Name].ParamsTotal, after[n.Name].ParamsTotal, before[n.Name].Macs, after[n.Name].Macs))
             .ToArray();
-        var notes = result.Plan.Layers.SelectMany(l => l.Notes?.Select(note => $"{l.Name}: {note}") ?? [])
+        var nystrom = result.Plan.Layers.Where(l => l.Nystrom is not null).Select(l =>
+            $"{l.Name}: Nystrom m = {l.Nystrom!.M} ({l.Nystrom.Choice}), k = {l.Nystrom.K}" +
+            (l.Nystrom.Error is { } e ? $", ||D - D~||_2 = {e:G3}" : ""));
+        var notes = nystrom.Concat(result.Plan.Layers.SelectMany(l => l.Notes?.Select(note => $"{l.Name}: {note}") ?? []))
             .Concat(result.Plan.Notes ?? []).ToArray();
         return new PruneSummary(original.Name, result.Plan.Criterion, rows, result.Plan.Before, result.Plan.After,
             result.Plan.Reduction, notes.Length > 0 ? notes : null);

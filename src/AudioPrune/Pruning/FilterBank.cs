@@ -35,6 +35,9 @@ public sealed class FilterBank
     public int KernelH { get; }
     public int KernelW { get; }
 
+    /// <summary>A seed for this layer's random choices: reproducible, and different in every layer.</summary>
+    public int SeedFor(int seed) => unchecked(seed * 1_000_003 + LayerIndex);
+
     /// <summary>Spatial taps per kernel, kh*kw.</summary>
     public int Taps => KernelH * KernelW;
 
@@ -49,6 +52,4 @@ public sealed class FilterBank
     /// <summary>Weight W[f, c, tap] with tap = h*kw + w.</summary>
     public double this[int f, int c, int tap] => Weights[f * FilterLength + c * Taps + tap];
 
-    /// <summary>A double copy of the rows, for the criteria that multiply whole filters.</summary>
-    public double[] ToRows() => Array.ConvertAll(Weights, v => (double)v);
 }

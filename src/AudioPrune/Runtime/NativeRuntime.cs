@@ -28,26 +28,33 @@ public static class NativeRuntime
 #pragma warning restore CA2255
     internal static void Initialize()
     {
-        LimitOneDnnToAvx2();
+        LimitOneDnnIsa();
         TuneAllocator();
     }
 
     /// <summary>The instruction-set cap handed to oneDNN (libtorch's CPU convolution library).</summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
+    /// <summary>The cap: the widest instruction set whose convolution gradients stayed exact on the project's machines.</summary>
+    public const string OneDnnIsaCap = "SSE41";
+
     /// <summary>
-    /// oneDNN's AVX-512 convolution backward pass returned wrong and NaN input gradients on the project's machines
-    /// (AMD EPYC reporting AVX-512 with bf16) whenever torch ran on more than one thread, and kept doing so
-    /// afterwards; capped at AVX2 it is exact. oneDNN reads the cap from the native environment at its first
-    /// use, so it is set with libc's setenv (.NET's Environment does not reach native getenv). A value the user
-    /// already set wins.
+    /// oneDNN's AVX-512 and AVX2 convolution kernels returned wrong (and sometimes NaN) input gradients on the
+    /// project's machines (AMD EPYC reporting AVX-512 with bf16): compared with a float64 reference, 110 (AVX2)
+    /// and 149 (AVX-512) of 560 gradient checks over 3x3 and 7x7 convolutions with 1 to 32 channels were off,
+    /// worst with channel counts that are not multiples of 8 (which pruning produces) and on two threads.
+    /// Capped at AVX those checks passed, but fine-tuning the pruned DCASE21_Net (11/13/26 filters, two threads)
+    /// still turned NaN within two epochs, in three runs out of three; capped at SSE4.1 it trained normally.
+    /// The cap costs speed (see BENCHMARKS.md) but wrong gradients are not an option. oneDNN reads the cap from
+    /// the native environment at its first use, so it is set with libc's setenv (.NET's Environment does not reach
+    /// native getenv). A value the user already set wins.
     /// </summary>
-    public static void LimitOneDnnToAvx2()
+    public static void LimitOneDnnIsa()
     {
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            setenv(OneDnnIsaVariable, "AVX2", 0);
+            setenv(OneDnnIsaVariable, OneDnnIsaCap, 0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -15,13 +15,13 @@ public static class BuiltInStudies
         Name = small ? "quickstart-small" : "quickstart",
         Synthetic = small
             ? new SyntheticSceneOptions { Clips = 64, Classes = 4, Seed = 0 }
-            : new SyntheticSceneOptions { Clips = 480, Classes = 8, Seed = 0 },
+            : new SyntheticSceneOptions { Clips = 400, Classes = 8, Seed = 0 },
         Model = "dcase21",
-        Baseline = small ? new TrainStage(true, 4, 16, 1e-3, null) : new TrainStage(true, 25, 32, 1e-3, 8),
+        Baseline = small ? new TrainStage(true, 4, 16, 1e-3, null) : new TrainStage(true, 20, 32, 1e-3, 6),
         Criteria = ["similarity", "nystrom", "l1"],
         LayerSets = [new LayerSet("C123", ["conv1", "conv2", "conv3"])],
         Amount = new PruneAmount(MatchCriterion: "similarity"),
-        Finetune = small ? new TrainStage(true, 2, 16, 1e-3, null) : new TrainStage(true, 12, 32, 1e-3, 5),
+        Finetune = small ? new TrainStage(true, 2, 16, 1e-3, null) : new TrainStage(true, 10, 32, 1e-3, 4),
         Latency = small ? new LatencySettings(Runs: 5, Warmup: 2) : new LatencySettings(Runs: 50, Warmup: 10),
     };
 }

@@ -39,7 +39,7 @@ public static class StudyConfigReader
         var prune = root.Section("prune");
         config = config with
         {
-            Amount = Amount(prune, config.Criteria),
+            Amount = Amount(root, prune, config.Criteria),
             Representation = prune?.String("representation", "rank1") ?? "rank1",
             Latency = Latency(root.Section("latency")),
         };
@@ -116,7 +116,7 @@ public static class StudyConfigReader
     /// Without a ratio or counts, the similarity criteria choose their own counts and the other criteria take
     /// the first similarity criterion's counts (the papers' equal-count comparison).
     /// </summary>
-    private static PruneAmount Amount(ConfigSection? prune, IReadOnlyList<string> criteria)
+    private static PruneAmount Amount(ConfigSection root, ConfigSection? prune, IReadOnlyList<string> criteria)
     {
         var ratio = prune is not null && prune.Has("ratio") ? prune.Double("ratio", 0, 0, 0.999) : (double?)null;
         var keep = prune is not null && prune.Has("keep") ? prune.Ints("keep", [], 1) : null;
@@ -126,7 +126,7 @@ public static class StudyConfigReader
         var selfCounting = criteria.FirstOrDefault(c => c is "similarity" or "nystrom");
         match ??= selfCounting;
         if (match is null)
-            throw new UserInputException($"{prune?.File ?? "config"}: criteria {string.Join(", ", criteria)} need prune.ratio or prune.keep (only similarity and nystrom choose their own counts)");
+            throw root.ErrorAt("criteria", $"{string.Join(", ", criteria)} need prune.ratio or prune.keep (only similarity and nystrom choose their own counts)");
         if (!criteria.Contains(match)) throw prune!.ErrorAt("match", $"'{match}' is not one of the study's criteria");
         return new PruneAmount(MatchCriterion: match);
     }

@@ -22,6 +22,8 @@ public sealed class Trainer
         DataChecks.EnsureTrainable(data);
         DataChecks.EnsureFits(start.Graph, data.Train, "training data");
         DataChecks.EnsureLabelsAgree(start.Labels, data.Train.ClassNames, requireSameNames: false);
+        if (options.Augmentation.UsesMasks && data.Train.ExampleShape.Rank != 3)
+            throw new UserInputException($"time/frequency masking needs [C, H, W] examples, got {data.Train.ExampleShape}; switch the masks off");
         if (options.RunFolder is { } folder && File.Exists(Checkpoint.PathIn(folder)))
             throw new UserInputException($"{folder} already holds a training checkpoint: resume that run, or choose a new run folder");
 

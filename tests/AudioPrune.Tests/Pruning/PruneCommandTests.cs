@@ -28,7 +28,7 @@ public sealed class PruneCommandTests
 
         // Re-applying the plan to the same network gives the same model; --match-plan gives the same widths.
         var again = temp.File("again.safetensors");
-        Assert.Equal(0, CliRunner.Run("prune", "dcase21", "--method", "similarity", "--seed", "2", "--plan-in", plan, "--out", again).ExitCode);
+        Assert.Equal(0, CliRunner.Run("prune", "dcase21", "--seed", "2", "--plan-in", plan, "--out", again).ExitCode);
         Assert.Equal(artifact.Weights["conv3.weight"].Data, ModelArtifact.Load(again).Weights["conv3.weight"].Data);
         var l1 = temp.File("l1.safetensors");
         Assert.Equal(0, CliRunner.Run("prune", "dcase21", "--method", "l1", "--match-plan", plan, "--out", l1).ExitCode);
@@ -61,6 +61,36 @@ public sealed class PruneCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Error);
         Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void The_authors_keras_model_prunes_end_to_end_with_the_kept_sets_read_directly()
+    {
+        using var temp = new TempDirectory();
+        var plan = temp.File("plan.json");
+        var file = Path.Combine(KerasKernels.Folder, "C3_best_model_dcase2021.h5");
+        var run = CliRunner.Run("prune", file, "--method", "similarity", "--out", temp.File("c3.safetensors"), "--plan", plan);
+        Assert.True(run.ExitCode == 0, run.Error);
+        // The importer's graph and weights give the same decisions as the kernels read here with PureHDF.
+        var decisions = PlanFile.Read(plan).Layers;
+        var kernels = KerasKernels.Read("C3_best_model_dcase2021.h5");
+        Assert.Equal(kernels.Count, decisions.Count);
+        for (var i = 0; i < kernels.Count; i++)
+        {
+            var direct = new AudioPrune.Pruning.Criteria.SimilarityImportance()
+                .Score(new AudioPrune.Pruning.FilterBank(kernels[i].Layer, kernels[i].Weight)).Kept(null);
+            Assert.Equal(direct, decisions[i].Kept);
+        }
+    }
+
+    [Fact]
+    public void A_method_is_required_unless_a_plan_is_reapplied()
+    {
+        using var temp = new TempDirectory();
+        var run = CliRunner.Run("prune", "dcase21", "--ratio", "0.5", "--out", temp.File("out.safetensors"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--method is required", run.Error);
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 

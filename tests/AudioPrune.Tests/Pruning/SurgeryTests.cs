@@ -34,9 +34,10 @@ public sealed class SurgeryTests
     public void Vggish_rebuilt_equals_zeroed_original() =>
         AssertEquivalent(ModelZoo.Create("vggish").Graph, "similarity", seed: 3);
 
+    /// <summary>CNN10 has CNN14's block structure at a sixteenth of the weights (CNN14 in float64 alone takes a minute).</summary>
     [Fact]
-    public void Cnn14_small_input_rebuilt_equals_zeroed_original() =>
-        AssertEquivalent(ModelZoo.Create("cnn14", classes: 10, input: new Shape(1, 64, 64)).Graph, "opnorm", seed: 4);
+    public void Cnn10_small_input_rebuilt_equals_zeroed_original() =>
+        AssertEquivalent(ModelZoo.Create("cnn10", classes: 10, input: new Shape(1, 64, 64)).Graph, "opnorm", seed: 4);
 
     [Fact]
     public void Add_of_a_pruned_branch_is_refused_naming_the_node()
@@ -126,12 +127,12 @@ public sealed class SurgeryTests
         var silenced = weights.Clone();
         foreach (var layer in result.Plan.Layers) Silence(graph, silenced, layer.Name, layer.Pruned);
 
-        // Logits (no softmax/sigmoid head), evaluation mode, batch of two, in float64: float32 convolutions with
+        // Logits (no softmax/sigmoid head), evaluation mode, one example, in float64: float32 convolutions with
         // different channel counts pick different summation orders (and algorithms), which alone moves deep
         // networks' outputs by 1e-4; in float64 any difference above 1e-5 is a wrong slice.
         using var scope = NewDisposeScope();
         manual_seed(seed);
-        var input = randn([2, .. graph.Input.Dims.Select(d => (long)d)], dtype: ScalarType.Float64);
+        var input = randn([1, .. graph.Input.Dims.Select(d => (long)d)], dtype: ScalarType.Float64);
         using var original = TorchGraphModule.Create(graph.WithoutProbabilityHead(), Without(silenced, graph));
         using var rebuilt = TorchGraphModule.Create(result.Graph.WithoutProbabilityHead(), Without(result.Weights, result.Graph));
         original.to(ScalarType.Float64);

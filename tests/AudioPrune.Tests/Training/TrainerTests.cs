@@ -183,6 +183,19 @@ public sealed class TrainerTests
         Assert.True(result.Validation.ExampleLevel.Accuracy > 0.6);
     }
 
+    [Fact]
+    public void Augmentation_changes_training_and_repeats_exactly_with_the_same_seed()
+    {
+        var data = SyntheticData.Splits();
+        var start = SyntheticData.Model(SyntheticData.Graph());
+        var plain = new Trainer().Fit(start, data, Options(epochs: 1));
+        var augmented = Options(epochs: 1) with { Augmentation = new AugmentationSettings { MixupAlpha = 0.3, TimeMasks = 2, TimeMaskWidth = 5 } };
+        var first = new Trainer().Fit(start, data, augmented);
+        var second = new Trainer().Fit(start, data, augmented);
+        AssertWeightsEqual(first.FinalWeights, second.FinalWeights, tolerance: 0);
+        Assert.NotEqual(plain.FinalWeights["conv1.weight"].Data, first.FinalWeights["conv1.weight"].Data);
+    }
+
     internal static WeightMap KeepFirstFilters(WeightMap wide, int width1, int width2)
     {
         var narrow = new WeightMap();

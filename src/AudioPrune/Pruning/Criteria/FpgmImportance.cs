@@ -14,7 +14,7 @@ public sealed class FpgmImportance : IFilterImportance
     public LayerImportance Score(FilterBank filters)
     {
         var n = filters.Filters;
-        var gram = DenseProducts.Gram(filters.ToRows(), n, filters.FilterLength);
+        var gram = DenseProducts.GramOfFloats(filters.Weights, n, filters.FilterLength);
         var scores = new double[n];
         for (var i = 0; i < n; i++)
         {

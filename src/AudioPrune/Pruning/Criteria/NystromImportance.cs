@@ -19,12 +19,11 @@ public sealed class NystromImportance(
     {
         var prototypes = Prototypes.Of(filters, representation);
         var m = Math.Min(landmarks ?? prototypes.Dimension, prototypes.Count);
-        // Each layer draws its own random landmarks, reproducibly.
-        var (similarity, chosen, k) = NystromApproximation.Similarity(prototypes, m, choice, rank, unchecked(seed * 1_000_003 + filters.LayerIndex));
+        var (similarity, chosen, k) = NystromApproximation.Similarity(prototypes, m, choice, rank, filters.SeedFor(seed));
         double? error = null;
         if (computeError)
         {
-            var exact = DenseProducts.Gram(prototypes.Rows, prototypes.Count, prototypes.Dimension);
+            var exact = prototypes.Similarity();
             error = NystromApproximation.SpectralError(exact, similarity, prototypes.Count);
         }
         // Not clamped: the approximation's own values are what the method ranks.

@@ -7,7 +7,7 @@ public sealed class RandomImportance(int seed) : IFilterImportance
 
     public LayerImportance Score(FilterBank filters)
     {
-        var random = new Random(unchecked(seed * 1_000_003 + filters.LayerIndex));
+        var random = new Random(filters.SeedFor(seed));
         var scores = new double[filters.Filters];
         for (var f = 0; f < scores.Length; f++) scores[f] = random.NextDouble();
         return new LayerImportance(filters.Layer, scores);

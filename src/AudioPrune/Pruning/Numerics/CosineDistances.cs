@@ -6,7 +6,7 @@ public static class CosineDistances
     /// <summary>Exact D[i,j] = 1 - &lt;p_i, p_j&gt;: one matrix product of the prototypes.</summary>
     public static double[] Exact(PrototypeSet prototypes)
     {
-        var s = DenseProducts.Gram(prototypes.Rows, prototypes.Count, prototypes.Dimension);
+        var s = prototypes.Similarity();
         return FromSimilarity(s);
     }
 

@@ -41,6 +41,52 @@ public static class DenseProducts
         return g;
     }
 
+    /// <summary>W W^T in double for float rows W (n x d): managed for small layers, libtorch float64 for large ones.</summary>
+    public static double[] GramOfFloats(float[] w, int n, int d)
+    {
+        double[] g;
+        if ((long)n * n * d <= 2 * ManagedLimit)
+        {
+            g = new double[n * n];
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = (long)n * n * d > 8_000_000 ? -1 : 1 }, i =>
+            {
+                for (var j = i; j < n; j++)
+                {
+                    var value = Dot(w.AsSpan(i * d, d), w.AsSpan(j * d, d));
+                    g[i * n + j] = value;
+                    g[j * n + i] = value;
+                }
+            });
+            return g;
+        }
+        using (var scope = NewDisposeScope())
+        {
+            var t = tensor(w, [n, d], ScalarType.Float32).to_type(ScalarType.Float64);
+            g = matmul(t, t.t()).contiguous().data<double>().ToArray();
+        }
+        Symmetrise(g, n);
+        return g;
+    }
+
+    /// <summary>Dot product of float vectors accumulated in double (products of floats are exact in double).</summary>
+    public static double Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        var low = Vector<double>.Zero;
+        var high = Vector<double>.Zero;
+        var i = 0;
+        var width = Vector<float>.Count;
+        for (; i <= x.Length - width; i += width)
+        {
+            Vector.Widen(new Vector<float>(x.Slice(i, width)), out var x0, out var x1);
+            Vector.Widen(new Vector<float>(y.Slice(i, width)), out var y0, out var y1);
+            low += x0 * y0;
+            high += x1 * y1;
+        }
+        var total = Vector.Sum(low + high);
+        for (; i < x.Length; i++) total += (double)x[i] * y[i];
+        return total;
+    }
+
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         var sum = Vector<double>.Zero;

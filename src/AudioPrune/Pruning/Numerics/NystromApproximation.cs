@@ -26,12 +26,10 @@ public static class NystromApproximation
     public static (double[] Similarity, int[] Landmarks, int Rank) Similarity(
         PrototypeSet p, int landmarks, LandmarkChoice choice, int? rank, int seed)
     {
-        int n = p.Count, d = p.Dimension;
+        var n = p.Count;
         var m = Math.Clamp(landmarks, 1, n);
         var chosen = Choose(p, m, choice, seed);
-        var landmarkRows = new double[m * d];
-        for (var l = 0; l < m; l++) p.Rows.AsSpan(chosen[l] * d, d).CopyTo(landmarkRows.AsSpan(l * d, d));
-        var c = DenseProducts.MultiplyTransposed(p.Rows, n, landmarkRows, m, d);
+        var c = p.SimilarityTo(chosen);
         var w = new double[m * m];
         for (var a = 0; a < m; a++)
         {
@@ -82,18 +80,14 @@ public static class NystromApproximation
 
     private static int[] Farthest(PrototypeSet p, int m)
     {
-        int n = p.Count, d = p.Dimension;
+        var n = p.Count;
         var chosen = new List<int> { 0 };
         var nearest = new double[n];
         Array.Fill(nearest, double.PositiveInfinity);
         while (chosen.Count < m)
         {
-            var last = chosen[^1];
-            Parallel.For(0, n, i =>
-            {
-                var distance = 1 - DenseProducts.Dot(p.Rows.AsSpan(i * d, d), p.Rows.AsSpan(last * d, d));
-                if (distance < nearest[i]) nearest[i] = distance;
-            });
+            var similarity = p.SimilarityTo([chosen[^1]]);
+            for (var i = 0; i < n; i++) nearest[i] = Math.Min(nearest[i], 1 - similarity[i]);
             foreach (var c in chosen) nearest[c] = double.NegativeInfinity;
             var next = 0;
             for (var i = 1; i < n; i++)

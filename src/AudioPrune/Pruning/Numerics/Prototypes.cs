@@ -10,13 +10,10 @@ public enum Representation
     Flatten,
 }
 
-/// <summary>Unit prototypes, one row per filter, and the filters whose sign needed the fallback rule.</summary>
-public sealed record PrototypeSet(double[] Rows, int Count, int Dimension, int[] DegenerateFilters, int[] ZeroFilters);
-
 /// <summary>Computes the prototypes of METHOD.md section 1.1.</summary>
 public static class Prototypes
 {
-    /// <summary>Relative size below which V[0,0] counts as zero.</summary>
+    /// <summary>Size below which an entry of the unit vector V[:,0] counts as zero (V[0,0] = 0 is the degenerate case).</summary>
     private const double ZeroTolerance = 1e-12;
 
     public static PrototypeSet Of(FilterBank bank, Representation representation) => representation switch
@@ -25,20 +22,23 @@ public static class Prototypes
         _ => Flatten(bank),
     };
 
-    /// <summary>Each filter flattened and normalised; an all-zero filter stays zero (it is then equally far from all).</summary>
+    /// <summary>
+    /// Each filter flattened and normalised; an all-zero filter stays zero (it is then equally far from all).
+    /// The prototypes stay implicit (the float weights and 1/|W[f]|): a wide layer's would be hundreds of MB as doubles.
+    /// </summary>
     public static PrototypeSet Flatten(FilterBank bank)
     {
         var d = bank.FilterLength;
-        var rows = bank.ToRows();
+        var inverse = new double[bank.Filters];
         var zero = new List<int>();
         for (var f = 0; f < bank.Filters; f++)
         {
-            var row = rows.AsSpan(f * d, d);
+            var row = bank.Filter(f);
             var norm = Math.Sqrt(DenseProducts.Dot(row, row));
             if (norm == 0) zero.Add(f);
-            else foreach (ref var v in row) v /= norm;
+            else inverse[f] = 1 / norm;
         }
-        return new PrototypeSet(rows, bank.Filters, d, [], zero.ToArray());
+        return PrototypeSet.Scaled(bank.Weights, bank.Filters, d, inverse, zero.ToArray());
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public static class Prototypes
             }
             for (var t = 0; t < d; t++) rows[f * d + t] = sign * u[t];
         });
-        return new PrototypeSet(rows, bank.Filters, d,
+        return PrototypeSet.Explicit(rows, bank.Filters, d,
             Enumerable.Range(0, bank.Filters).Where(f => degenerate[f]).ToArray(),
             Enumerable.Range(0, bank.Filters).Where(f => zero[f]).ToArray());
     }

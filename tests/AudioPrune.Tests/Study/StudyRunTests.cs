@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace AudioPrune.Tests.Study;
+
+/// <summary>Whole studies through the command line: the small quickstart, and an interrupted experiment that resumes.</summary>
+[Collection(TorchSerialCollection.Name)]
+public sealed class StudyRunTests
+{
+    [Fact]
+    public void SmallQuickstartRunsEndToEndAndReportsEveryRow()
+    {
+        using var dir = new TempDirectory();
+        var outDir = dir.File("qs");
+        var result = CliRunner.Run("quickstart", "--small", "--out", outDir);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"report: {Path.Combine(outDir, "report.md")}", result.Output);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        var tableRows = report.Split('\n').Where(l => l.StartsWith("| ") && !l.StartsWith("| configuration")).ToArray();
+        Assert.Equal(tableRows.Length, rows.Length);
+        Assert.Equal(4, rows.Length);   // the baseline and similarity, nystrom, l1 at equal counts
+        foreach (var row in rows)
+        {
+            Assert.Contains($"| {row.GetProperty("configuration").GetString()} |", report);
+            Assert.True(row.GetProperty("params_total").GetInt64() > 0);
+            Assert.InRange(row.GetProperty("accuracy_mean").GetDouble(), 0, 1);
+        }
+        var pruned = rows.Where(r => r.TryGetProperty("criterion", out _)).ToArray();
+        Assert.Equal(["l1", "nystrom", "similarity"], pruned.Select(r => r.GetProperty("criterion").GetString()!).Order());
+        // Equal counts: l1 took the similarity plan's widths.
+        Assert.Single(pruned.Select(r => r.GetProperty("params_total").GetInt64()).Distinct());
+        Assert.True(pruned[0].GetProperty("macs").GetInt64() < rows[0].GetProperty("macs").GetInt64());
+
+        var plots = json.RootElement.GetProperty("plots").EnumerateArray().Select(p => p.GetString()!).ToArray();
+        Assert.Contains("plots/accuracy_vs_macs.png", plots);
+        Assert.Contains("plots/latency_vs_macs.png", plots);
+        Assert.Contains(plots, p => p.StartsWith("plots/distances_similarity_C123_conv2"));
+        foreach (var plot in plots)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(outDir, plot));
+            Assert.True(bytes.Length > 5_000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', $"{plot} is not a PNG picture");
+            Assert.Contains($"]({plot})", report);
+        }
+        foreach (var job in Directory.GetDirectories(Path.Combine(outDir, "jobs")))
+            Assert.True(File.Exists(Path.Combine(job, "model.onnx")), $"{job} has no ONNX export");
+    }
+
+    [Fact]
+    public void InterruptedExperimentResumesWithoutRedoingFinishedJobs()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.File("tiny.yaml");
+        File.Copy(RepositoryFiles.Path("examples/tiny.yaml"), config);
+        var outDir = dir.File("tiny");
+        var first = CliRunner.Run("experiment", config, "--out", outDir);
+        Assert.True(first.ExitCode == 0, first.Error);
+        var jobs = Directory.GetDirectories(Path.Combine(outDir, "jobs")).Select(d => Path.GetFileName(d)!).Order().ToArray();
+        Assert.Equal(["baseline", "finetune-l1-C123-f1-pruned-s0", "finetune-similarity-C123-f1-pruned-s0", "prune-l1-C123", "prune-similarity-C123"], jobs);
+        var stamps = jobs.ToDictionary(j => j, j => File.GetLastWriteTimeUtc(Path.Combine(outDir, "jobs", j, "result.json")));
+        var finishedBefore = File.ReadAllText(Path.Combine(outDir, "jobs", "finetune-l1-C123-f1-pruned-s0", "result.json"));
+
+        // An interruption during the last job: its result was never written.
+        File.Delete(Path.Combine(outDir, "jobs", "finetune-l1-C123-f1-pruned-s0", "result.json"));
+        var second = CliRunner.Run("experiment", config, "--out", outDir);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal(4, Regex.Matches(second.Output, "already finished, skipped").Count);
+        Assert.Contains("finetune-l1-C123-f1-pruned-s0: running", second.Output);
+        foreach (var (job, stamp) in stamps.Where(s => s.Key != "finetune-l1-C123-f1-pruned-s0"))
+            Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(outDir, "jobs", job, "result.json")));
+        // Same seed, one thread: the redone job reaches the same accuracy.
+        using var before = JsonDocument.Parse(finishedBefore);
+        using var after = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "jobs", "finetune-l1-C123-f1-pruned-s0", "result.json")));
+        Assert.Equal(before.RootElement.GetProperty("test_accuracy").GetDouble(), after.RootElement.GetProperty("test_accuracy").GetDouble());
+    }
+}
