@@ -1,10 +1,9 @@
 namespace AudioPrune.Tests.Interop;
 
-/// <summary>Where the authors' trained DCASE21_Net Keras models are (AUDIOPRUNE_KERAS_MODELS overrides).</summary>
+/// <summary>The authors' trained DCASE21_Net Keras models, in the shared folder beside the repository.</summary>
 internal static class KerasModels
 {
-    public static string Folder =>
-        Environment.GetEnvironmentVariable("AUDIOPRUNE_KERAS_MODELS") is { Length: > 0 } folder ? folder : "/work/shared/models/dcase21-keras";
+    public static string Folder => SharedFiles.Path("models/dcase21-keras");
 
-    public static string File(string prefix) => Path.Combine(Folder, $"{prefix}_best_model_dcase2021.h5");
+    public static string File(string prefix) => SharedFiles.KerasModel(prefix);
 }

@@ -9,7 +9,7 @@ namespace AudioPrune.Tests.Pruning;
 /// </summary>
 internal static class KerasKernels
 {
-    public static readonly string Folder = Path.Combine(FindShared(), "models", "dcase21-keras");
+    public static readonly string Folder = SharedFiles.Path("models/dcase21-keras");
 
     /// <summary>Conv kernels in network order (Keras names conv2d, conv2d_1, ...).</summary>
     public static IReadOnlyList<(string Layer, TensorData Weight)> Read(string fileName)
@@ -52,13 +52,4 @@ internal static class KerasKernels
         return new TensorData([f, c, kh, kw], data);
     }
 
-    private static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "models"))) return candidate;
-        }
-        return "/work/shared";
-    }
 }
