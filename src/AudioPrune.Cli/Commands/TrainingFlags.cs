@@ -58,7 +58,7 @@ public sealed class TrainingFlags
         if (resuming && !TrainingRuns.HasCheckpoint(run))
             throw new UserInputException($"--resume: {run} holds no checkpoint to continue (pass the run folder with --run)");
         if (!resuming && TrainingRuns.HasCheckpoint(run))
-            throw new UserInputException($"{run} already holds an interrupted run: add --resume to continue it, or choose another --run folder");
+            throw new UserInputException($"{run} already holds a training run: add --resume to continue it (a finished run is only saved again), or choose another --run folder");
     }
 
     public DatasetLoadOptions LoadOptions(ParseResult parse, SplitOptions splits) => new()
