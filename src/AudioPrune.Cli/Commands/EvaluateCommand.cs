@@ -39,7 +39,6 @@ public static class EvaluateCommand
             if (splitName is not (SplitNames.Test or SplitNames.Validation or SplitNames.Train))
                 throw new UserInputException($"--split: expected test, validation or train, got '{splitName}'");
             var dataRoot = parse.GetValue(data)!;
-            if (!Directory.Exists(dataRoot) && !File.Exists(dataRoot)) throw UserInputException.InFile(dataRoot, "dataset not found (a folder or a CSV manifest)");
             var artifact = ModelLoader.Load(parse.GetValue(model)!);
             var threadCount = parse.GetValue(threads);
             using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount },
