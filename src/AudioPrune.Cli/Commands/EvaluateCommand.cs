@@ -31,26 +31,26 @@ public static class EvaluateCommand
               audioprune evaluate finetuned.safetensors --data TAU-2020-mobile
               audioprune evaluate baseline.safetensors --data synth/manifest.csv --split validation --json scores.json
               audioprune evaluate pruned.safetensors --data TAU-2020-mobile --engine onnx
+              audioprune evaluate pruned.onnx --data TAU-2020-mobile
             """) { model, data, split, engine, preset, cache, threads, json };
         command.SetAction(parse =>
         {
-            var engineName = EngineOption.Checked(parse.GetValue(engine)!);
+            var engineName = EngineOption.Checked(parse.GetValue(engine));
             var splitName = parse.GetValue(split)!;
             if (splitName is not (SplitNames.Test or SplitNames.Validation or SplitNames.Train))
                 throw new UserInputException($"--split: expected test, validation or train, got '{splitName}'");
             var dataRoot = parse.GetValue(data)!;
-            var artifact = ModelLoader.Load(parse.GetValue(model)!);
             var threadCount = parse.GetValue(threads);
+            var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, threadCount);
+            using var _ = runner;
             using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount },
                 reuseModelNormalization: true, parse.GetValue(preset));
             var set = splitName switch { SplitNames.Train => loaded.Splits.Train, SplitNames.Validation => loaded.Splits.Validation, _ => loaded.Splits.Test };
             if (set.Count == 0) throw new UserInputException($"{dataRoot}: the {splitName} split has no examples");
-            EvaluationResult result;
-            using (var runner = InferenceEngines.Create(engineName, artifact, threadCount))
-                result = Evaluator.Evaluate(runner, artifact, set);
-            Print(result, splitName, engineName, loaded, output);
+            var result = Evaluator.Evaluate(runner, artifact, set);
+            Print(result, splitName, runner.Name, loaded, output);
             if (parse.GetValue(json) is { } path)
-                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { Split = splitName, Engine = engineName, Result = result, Skipped = loaded.Skipped }, ReportJson.Options));
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { Split = splitName, Engine = runner.Name, Result = result, Skipped = loaded.Skipped }, ReportJson.Options));
             return CliApp.Ok;
         });
         return command;

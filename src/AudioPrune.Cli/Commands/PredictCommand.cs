@@ -29,16 +29,17 @@ public static class PredictCommand
               audioprune predict finetuned.safetensors --audio street.wav
               audioprune predict baseline.safetensors --audio a.wav b.flac --top 5 --json predictions.json
               audioprune predict pruned.safetensors --audio park.wav --engine onnx
+              audioprune predict pruned.onnx --audio park.wav
             """) { model, audio, top, engine, threads, json };
         command.SetAction(parse =>
         {
-            var engineName = EngineOption.Checked(parse.GetValue(engine)!);
+            var engineName = EngineOption.Checked(parse.GetValue(engine));
             var count = parse.GetValue(top);
             if (count < 1) throw new UserInputException($"--top must be at least 1, got {count}");
             var files = parse.GetValue(audio)!;
             foreach (var file in files.Where(f => !File.Exists(f))) throw UserInputException.InFile(file, "audio file not found");
-            var artifact = ModelLoader.Load(parse.GetValue(model)!);
-            using var runner = InferenceEngines.Create(engineName, artifact, parse.GetValue(threads));
+            var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, parse.GetValue(threads));
+            using var _ = runner;
             // All files are scored before anything is printed, so a bad file leaves no partial output.
             var predictions = files.Select(f => ClipPrediction.Of(f, artifact, runner)).ToArray();
             var c = CultureInfo.InvariantCulture;

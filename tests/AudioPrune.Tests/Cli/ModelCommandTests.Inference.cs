@@ -25,6 +25,18 @@ public sealed partial class ModelCommandTests
         Assert.Equal(clipsA.GetProperty("accuracy").GetDouble(), clipsB.GetProperty("accuracy").GetDouble());
         Assert.Equal(clipsA.GetProperty("confusion_matrix").ToString(), clipsB.GetProperty("confusion_matrix").ToString());
         Assert.Equal(clipsA.GetProperty("log_loss").GetDouble(), clipsB.GetProperty("log_loss").GetDouble(), 4);
+        // An exported .onnx file carries its labels, front end and normalisation and scores the same.
+        var exported = fixture.File("baseline.onnx");
+        global::AudioPrune.Interop.Onnx.OnnxExporter.Write(global::AudioPrune.Graph.ModelArtifact.Load(fixture.Model), exported);
+        var fileJson = fixture.File("eval-file.json");
+        var file = CliRunner.Run("evaluate", exported, "--data", fixture.Manifest, "--threads", "1", "--cache", fixture.Cache, "--json", fileJson);
+        Assert.True(file.ExitCode == 0, file.Error);
+        using var c = JsonDocument.Parse(File.ReadAllText(fileJson));
+        var clipsC = c.RootElement.GetProperty("result").GetProperty("clip_level");
+        Assert.Equal(clipsA.GetProperty("confusion_matrix").ToString(), clipsC.GetProperty("confusion_matrix").ToString());
+        Assert.Equal(clipsA.GetProperty("log_loss").GetDouble(), clipsC.GetProperty("log_loss").GetDouble(), 4);
+        AssertBadInput(CliRunner.Run("evaluate", exported, "--data", fixture.Manifest, "--engine", "torch"), "--engine onnx");
+
         var clips = a.RootElement.GetProperty("result").GetProperty("clips").GetInt32();
         Assert.Equal(clips, clipsA.GetProperty("confusion_matrix").EnumerateArray().Sum(row => row.EnumerateArray().Sum(n => n.GetInt32())));
     }
