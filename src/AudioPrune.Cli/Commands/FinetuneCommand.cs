@@ -45,7 +45,7 @@ public static class FinetuneCommand
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, splits),
                 reuseModelNormalization: true, parse.GetValue(flags.Preset));
             start = ModelData.WithDataSettings(start, data);
-            var options = flags.Options(parse, start.Graph.Name, parse.GetValue(init), share);
+            var options = flags.Options(parse, start.Graph.Name, data.Settings, parse.GetValue(init), share);
             TrainingFlags.TrainAndSave(start, data, options, parse.GetValue(flags.Out)!, output);
             return CliApp.Ok;
         });

@@ -39,7 +39,7 @@ public static class TrainCommand
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, new SplitOptions()),
                 reuseModelNormalization: false, parse.GetValue(flags.Preset));
             start = ModelData.ForData(modelArg, start, data, seed);
-            var options = flags.Options(parse, start.Graph.Name, InitMode.Pruned, 1.0);
+            var options = flags.Options(parse, start.Graph.Name, data.Settings, InitMode.Pruned, 1.0);
             TrainingFlags.TrainAndSave(start, data, options, parse.GetValue(flags.Out)!, output);
             return CliApp.Ok;
         });

@@ -68,9 +68,11 @@ public sealed class TrainingFlags
         Splits = splits,
     };
 
-    public TrainingOptions Options(ParseResult parse, string graphName, InitMode init, double fraction)
+    public TrainingOptions Options(ParseResult parse, string graphName, FrontEndSettings frontEnd, InitMode init, double fraction)
     {
         var masks = parse.GetValue(SpecAugment) ? 2 : 0;
+        // Masks must cut along the axis that holds frequency in this front end's examples.
+        var frequencyAxis = frontEnd.Layout == FeatureLayout.MelByFrames ? 1 : 2;
         return TrainingOptions.ForModel(graphName) with
         {
             Optimizer = new OptimizerSettings
@@ -81,7 +83,7 @@ public sealed class TrainingFlags
                 WeightDecay = parse.GetValue(WeightDecay),
             },
             Schedule = new LearningRateSchedule { Kind = parse.GetValue(Schedule) },
-            Augmentation = new AugmentationSettings { MixupAlpha = parse.GetValue(Mixup), FrequencyMasks = masks, TimeMasks = masks },
+            Augmentation = new AugmentationSettings { MixupAlpha = parse.GetValue(Mixup), FrequencyMasks = masks, TimeMasks = masks, FrequencyAxis = frequencyAxis },
             BatchSize = parse.GetValue(BatchSize) ?? TrainingOptions.ForModel(graphName).BatchSize,
             Epochs = parse.GetValue(Epochs),
             Patience = parse.GetValue(Patience),
