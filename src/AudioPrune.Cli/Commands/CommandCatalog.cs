@@ -17,5 +17,9 @@ public static class CommandCatalog
         SynthCommand.Create(output),
         ImportCommand.Create(output),
         ExportCommand.Create(output),
+        TrainCommand.Create(output),
+        FinetuneCommand.Create(output),
+        EvaluateCommand.Create(output),
+        PredictCommand.Create(output),
     ];
 }

@@ -26,6 +26,9 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         }
     }
 
+    /// <summary>Runs an .onnx file as it is (e.g. one written by 'audioprune export'); the engine owns the runner.</summary>
+    public OnnxInferenceEngine(OnnxModelRunner runner) => this.runner = runner;
+
     public string Name => "onnx";
 
     public float[] Run(float[] input, int batch) => runner.Run(input, batch);

@@ -52,4 +52,15 @@ public static class ModelData
             .WithMetadata(ModelArtifact.FrontEndKey, data.Settings.ToJson())
             .WithMetadata(ModelArtifact.NormalizationKey, data.Normalization.ToJson());
     }
+
+    /// <summary>
+    /// The model to train on this data: a zoo model (named by <paramref name="modelArgument"/>) is rebuilt with the
+    /// data's class count; a model file must already match it. The data's settings are stored in the result.
+    /// </summary>
+    public static ModelArtifact ForData(string modelArgument, ModelArtifact model, LoadedDataset data, int seed)
+    {
+        if (data.ClassNames.Count != model.Graph.OutputShape[0] && !File.Exists(modelArgument))
+            model = Interop.ModelLoader.Load(modelArgument, seed: seed, classes: data.ClassNames.Count);
+        return WithDataSettings(model, data);
+    }
 }

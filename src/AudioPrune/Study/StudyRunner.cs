@@ -104,9 +104,7 @@ public sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action<s
         var job = folder.Job(JobKinds.Baseline);
         var model = ModelLoader.Load(config.Model, seed: config.Seeds[0]);
         using var data = LoadData(model, dataRoot, 1.0, config.Seeds[0], reuseNormalization: !config.Baseline.Enabled);
-        if (data.ClassNames.Count != model.Graph.OutputShape[0] && !File.Exists(config.Model))
-            model = ModelLoader.Load(config.Model, seed: config.Seeds[0], classes: data.ClassNames.Count);
-        model = ModelData.WithDataSettings(model, data);
+        model = ModelData.ForData(config.Model, model, data, config.Seeds[0]);
         TrainingResult? training = null;
         if (config.Baseline.Enabled)
         {
@@ -193,19 +191,11 @@ public sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action<s
     }
 
     /// <summary>Trains, or resumes the job's interrupted run when its checkpoint exists.</summary>
-    private TrainingResult Train(ModelArtifact model, LoadedDataset data, TrainingOptions options)
-    {
-        var trainer = new Trainer();
-        var progress = new Progress<TrainingEvent>(e =>
+    private TrainingResult Train(ModelArtifact model, LoadedDataset data, TrainingOptions options) =>
+        TrainingRuns.FitOrResume(model, data.Splits, options, new Progress<TrainingEvent>(e =>
         {
-            if (e is EpochReport r)
-                log(string.Create(CultureInfo.InvariantCulture,
-                    $"  epoch {r.Record.Epoch}/{r.Epochs}: train loss {r.Record.TrainLoss:0.000}, validation accuracy {r.Record.ValidationAccuracy:P1}{(r.IsBest ? " (best)" : "")}"));
-        });
-        return File.Exists(Checkpoint.PathIn(options.RunFolder!))
-            ? trainer.Resume(options.RunFolder!, data.Splits, progress)
-            : trainer.Fit(model, data.Splits, options, progress);
-    }
+            if (e is EpochReport r) log("  " + TrainingRuns.EpochLine(r));
+        }));
 
     private (string Model, string Onnx) SaveModel(string job, ModelArtifact model)
     {

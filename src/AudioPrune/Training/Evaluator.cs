@@ -10,13 +10,25 @@ public static class Evaluator
 {
     public static EvaluationResult Evaluate(ModelArtifact model, IExampleSet data, int batchSize = 64)
     {
+        EnsureScorable(model, data, batchSize);
+        using var module = TorchGraphModule.Create(model.Graph.WithoutProbabilityHead(), model.Weights);
+        var head = ModelHead.Of(model.Graph);
+        return Score(model.Graph.Name, head, data, Predictor.Probabilities(module, head, data, batchSize));
+    }
+
+    /// <summary>Scores the model as run by an inference engine (e.g. ONNX Runtime); same metrics as the TorchSharp path.</summary>
+    public static EvaluationResult Evaluate(Benchmarking.IInferenceEngine engine, ModelArtifact model, IExampleSet data, int batchSize = 64)
+    {
+        EnsureScorable(model, data, batchSize);
+        return Score(model.Graph.Name, ModelHead.Of(model.Graph), data, EngineOutputs.Probabilities(engine, model.Graph, data, batchSize));
+    }
+
+    private static void EnsureScorable(ModelArtifact model, IExampleSet data, int batchSize)
+    {
         if (batchSize < 1) throw new UserInputException($"evaluation batch size must be at least 1, got {batchSize}");
         DataChecks.EnsureFits(model.Graph, data, "evaluation data");
         DataChecks.EnsureLabelsAgree(model.Labels, data.ClassNames, requireSameNames: true);
         if (data.Count == 0) throw new UserInputException("the evaluation set has no examples");
-        using var module = TorchGraphModule.Create(model.Graph.WithoutProbabilityHead(), model.Weights);
-        var head = ModelHead.Of(model.Graph);
-        return Score(model.Graph.Name, head, data, Predictor.Probabilities(module, head, data, batchSize));
     }
 
     internal static EvaluationResult Score(string modelName, HeadKind head, IExampleSet data, float[][] probabilities)

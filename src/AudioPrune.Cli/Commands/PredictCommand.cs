@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AudioPrune.Benchmarking;
+using AudioPrune.Common;
+using AudioPrune.Interop;
+using AudioPrune.Reports;
+using AudioPrune.Training;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>audioprune predict MODEL --audio FILE...: the most likely classes of each recording.</summary>
+public static class PredictCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = CommonOptions.ModelArgument();
+        var audio = new Option<string[]>("--audio") { Description = "Audio files (WAV, FLAC, OGG)", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "FILE" };
+        var top = new Option<int>("--top") { Description = "How many classes to list per file", DefaultValueFactory = _ => 3 };
+        var engine = EngineOption.Create();
+        var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 };
+        var json = CommonOptions.JsonOut();
+        var command = new Command("predict", """
+            Classify recordings with a model's stored front end and normalisation: per file the top classes with
+            clip-level probabilities (the mean over the file's segments). Every file is checked first: a file that
+            cannot be read stops the command with a one-line error naming it (exit code 2), and nothing is printed
+            or written.
+            Examples:
+              audioprune predict finetuned.safetensors --audio street.wav
+              audioprune predict baseline.safetensors --audio a.wav b.flac --top 5 --json predictions.json
+              audioprune predict pruned.safetensors --audio park.wav --engine onnx
+              audioprune predict pruned.onnx --audio park.wav
+            """) { model, audio, top, engine, threads, json };
+        command.SetAction(parse =>
+        {
+            var engineName = EngineOption.Checked(parse.GetValue(engine));
+            var count = parse.GetValue(top);
+            if (count < 1) throw new UserInputException($"--top must be at least 1, got {count}");
+            var files = parse.GetValue(audio)!;
+            foreach (var file in files.Where(f => !File.Exists(f))) throw UserInputException.InFile(file, "audio file not found");
+            var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, parse.GetValue(threads));
+            using var _ = runner;
+            // All files are scored before anything is printed, so a bad file leaves no partial output.
+            var predictions = files.Select(f => ClipPrediction.Of(f, artifact, runner)).ToArray();
+            var c = CultureInfo.InvariantCulture;
+            foreach (var p in predictions)
+            {
+                output.WriteLine($"{p.Path} ({p.Examples} example{(p.Examples == 1 ? "" : "s")}):");
+                foreach (var (name, probability) in p.Top(count)) output.WriteLine(string.Format(c, "  {0,-24} {1:0.0000}", name, probability));
+            }
+            if (parse.GetValue(json) is { } path)
+            {
+                var rows = predictions.Select(p => new { File = p.Path, p.Examples, Top = p.Top(count).Select(t => new { Class = t.Name, t.Probability }) });
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, ReportJson.Options));
+            }
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

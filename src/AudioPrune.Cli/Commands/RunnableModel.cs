@@ -1,0 +1,22 @@
+using AudioPrune.Benchmarking;
+using AudioPrune.Common;
+using AudioPrune.Graph;
+using AudioPrune.Interop;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>MODEL and --engine of evaluate and predict: an artifact run by the chosen engine, or an exported .onnx file run by ONNX Runtime.</summary>
+public static class RunnableModel
+{
+    public static (ModelArtifact Model, IInferenceEngine Engine) Open(string model, string? engine, int threads)
+    {
+        if (OnnxModelFile.Is(model))
+        {
+            if (engine is not null && !engine.Equals("onnx", StringComparison.OrdinalIgnoreCase))
+                throw new UserInputException($"{model}: an .onnx model runs only with --engine onnx, not '{engine}'");
+            return OnnxModelFile.Open(model, threads);
+        }
+        var artifact = ModelLoader.Load(model);
+        return (artifact, InferenceEngines.Create(engine ?? "torch", artifact, threads));
+    }
+}

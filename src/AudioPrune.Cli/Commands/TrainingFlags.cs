@@ -1,0 +1,129 @@
+using System.CommandLine;
+using AudioPrune.Audio;
+using AudioPrune.Common;
+using AudioPrune.Data;
+using AudioPrune.Graph;
+using AudioPrune.Training;
+
+namespace AudioPrune.Cli.Commands;
+
+/// <summary>
+/// The options train and finetune share (data, output, recipe, run folder), and the steps around a run: load the
+/// data as the model sees it, train or resume with a progress line per epoch, save, and print the outcome.
+/// Recipe defaults are the spec's fine-tuning recipe (Adam, lr 1e-3, batch 32 or 64 for vggish, 30 epochs).
+/// </summary>
+public sealed class TrainingFlags
+{
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "Dataset folder or CSV manifest (see 'audioprune features')", Required = true, HelpName = "DATA",
+    };
+    public Option<string> Out { get; } = new("--out") { Description = "Where to write the trained model (.safetensors)", Required = true, HelpName = "FILE" };
+    public Option<string?> Preset { get; } = new("--preset") { Description = $"Front-end preset ({string.Join(", ", FrontEndSettings.PresetNames)}); default: the model's own" };
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => 30 };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Batch size (default 32, 64 for vggish)" };
+    public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3 };
+    public Option<OptimizerKind> Optimizer { get; } = new("--optimizer") { Description = "adam or sgd", DefaultValueFactory = _ => OptimizerKind.Adam };
+    public Option<double> Momentum { get; } = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
+    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 0.0 };
+    public Option<ScheduleKind> Schedule { get; } = new("--schedule") { Description = "Learning-rate schedule: constant, cosine or step", DefaultValueFactory = _ => ScheduleKind.Constant };
+    public Option<int?> Patience { get; } = new("--patience") { Description = "Stop after N epochs without a better validation score" };
+    public Option<string> Select { get; } = new("--select") { Description = "Epoch selection on the validation split: accuracy or loss", DefaultValueFactory = _ => "accuracy" };
+    public Option<double> Mixup { get; } = new("--mixup") { Description = "Mixup alpha (0 = off)", DefaultValueFactory = _ => 0.0 };
+    public Option<bool> SpecAugment { get; } = new("--spec-augment") { Description = "Two frequency and two time masks per example" };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of initialisation, data order, augmentation and subsets", DefaultValueFactory = _ => 1 };
+    public Option<int?> Threads { get; } = new("--threads") { Description = "Torch and feature threads (fixes the thread count for repeatable runs)" };
+    public Option<string?> Cache { get; } = new("--cache") { Description = "Feature cache folder (default: ~/.cache/audioprune/features)", HelpName = "DIR" };
+    public Option<string?> Run { get; } = new("--run") { Description = "Run folder for the checkpoint and the CSV log (default: OUT.run/)", HelpName = "DIR" };
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the interrupted run in the run folder" };
+
+    public IEnumerable<Option> All =>
+    [
+        Data, Out, Preset, Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Schedule, Patience, Select,
+        Mixup, SpecAugment, Seed, Threads, Cache, Run, Resume,
+    ];
+
+    public string RunFolder(ParseResult parse) => parse.GetValue(Run) ?? parse.GetValue(Out)! + ".run";
+
+    /// <summary>Checks what can be checked before any data is read.</summary>
+    public void Validate(ParseResult parse)
+    {
+        var output = parse.GetValue(Out)!;
+        if (!output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--out {output}: the model is written as .safetensors; name it e.g. model.safetensors");
+        var data = parse.GetValue(Data)!;
+        if (!Directory.Exists(data) && !File.Exists(data)) throw UserInputException.InFile(data, "dataset not found (a folder or a CSV manifest)");
+        var run = RunFolder(parse);
+        var resuming = parse.GetValue(Resume);
+        if (resuming && !TrainingRuns.HasCheckpoint(run))
+            throw new UserInputException($"--resume: {run} holds no checkpoint to continue (pass the run folder with --run)");
+        if (!resuming && TrainingRuns.HasCheckpoint(run))
+            throw new UserInputException($"{run} already holds a training run: add --resume to continue it (a finished run is only saved again), or choose another --run folder");
+    }
+
+    public DatasetLoadOptions LoadOptions(ParseResult parse, SplitOptions splits) => new()
+    {
+        CacheDirectory = parse.GetValue(Cache),
+        Threads = parse.GetValue(Threads),
+        Splits = splits,
+    };
+
+    public TrainingOptions Options(ParseResult parse, string graphName, FrontEndSettings frontEnd, InitMode init, double fraction)
+    {
+        var masks = parse.GetValue(SpecAugment) ? 2 : 0;
+        // Masks must cut along the axis that holds frequency in this front end's examples.
+        var frequencyAxis = frontEnd.Layout == FeatureLayout.MelByFrames ? 1 : 2;
+        return TrainingOptions.ForModel(graphName) with
+        {
+            Optimizer = new OptimizerSettings
+            {
+                Kind = parse.GetValue(Optimizer),
+                LearningRate = parse.GetValue(LearningRate),
+                Momentum = parse.GetValue(Momentum),
+                WeightDecay = parse.GetValue(WeightDecay),
+            },
+            Schedule = new LearningRateSchedule { Kind = parse.GetValue(Schedule) },
+            Augmentation = new AugmentationSettings { MixupAlpha = parse.GetValue(Mixup), FrequencyMasks = masks, TimeMasks = masks, FrequencyAxis = frequencyAxis },
+            BatchSize = parse.GetValue(BatchSize) ?? TrainingOptions.ForModel(graphName).BatchSize,
+            Epochs = parse.GetValue(Epochs),
+            Patience = parse.GetValue(Patience),
+            Selection = parse.GetValue(Select) switch
+            {
+                "accuracy" => SelectionMetric.ValidationAccuracy,
+                "loss" => SelectionMetric.ValidationLoss,
+                var other => throw new UserInputException($"--select: expected accuracy or loss, got '{other}'"),
+            },
+            Init = init,
+            Seed = parse.GetValue(Seed),
+            Threads = parse.GetValue(Threads),
+            DataFraction = fraction,
+            RunFolder = RunFolder(parse),
+        };
+    }
+
+    /// <summary>Trains (or resumes), saves the selected model and prints the outcome.</summary>
+    public static TrainingResult TrainAndSave(ModelArtifact model, LoadedDataset data, TrainingOptions options, string outPath, TextWriter output)
+    {
+        output.WriteLine($"data: {data.Layout}, {data.ClassNames.Count} classes; train {data.Splits.Train.Count}, validation {data.Splits.Validation.Count}, test {data.Splits.Test.Count} examples ({data.Plan.Method})");
+        if (data.Skipped.Count > 0) output.WriteLine($"skipped: {data.Skipped.Count} file(s), e.g. {data.Skipped[0].Path}: {data.Skipped[0].Reason}");
+        var live = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+        var result = TrainingRuns.FitOrResume(model, data.Splits, options, new SynchronousProgress(e =>
+        {
+            if (e is EpochReport r) output.WriteLine(TrainingRuns.EpochLine(r));
+            else if (live && e is BatchReport b) output.Write($"\r  batch {b.Batch}/{b.Batches}, loss {b.Loss:0.000}   \r");
+        }));
+        result.Best.Save(outPath);
+        output.WriteLine($"selected epoch {result.Record.BestEpoch} of {result.Record.EpochsRun} by validation {(result.Record.SelectionMetric == SelectionMetric.ValidationAccuracy ? "accuracy" : "loss")}");
+        output.WriteLine($"validation accuracy {result.Validation.ClipLevel.Accuracy:P2}" +
+                         (result.Test is { } test ? $", test accuracy {test.ClipLevel.Accuracy:P2}" : ", no test split"));
+        output.WriteLine($"model: {outPath}");
+        output.WriteLine($"log: {Path.Combine(options.RunFolder!, TrainingLog.FileName)}");
+        return result;
+    }
+
+    /// <summary>Reports on the training thread, so lines come out in order before the summary.</summary>
+    private sealed class SynchronousProgress(Action<TrainingEvent> report) : IProgress<TrainingEvent>
+    {
+        public void Report(TrainingEvent value) => report(value);
+    }
+}
