@@ -23,7 +23,7 @@ public static class ModelLoader
     {
         if (LooksLikeFile(model))
         {
-            var artifact = LoadFile(model);
+            var artifact = LoadFile(model, seed);
             return input is null || input.Equals(artifact.Graph.Input) ? artifact : artifact with { Graph = Reshaped(artifact.Graph, input, model) };
         }
         var zoo = ModelZoo.Create(model, classes, input);
@@ -42,21 +42,27 @@ public static class ModelLoader
     public static NetworkGraph LoadGraph(string model, Shape? input = null, int? classes = null)
     {
         if (!LooksLikeFile(model)) return ModelZoo.Create(model, classes, input).Graph;
-        var graph = LoadFile(model).Graph;
+        var graph = LoadFile(model, seed: 0).Graph;
         return input is null ? graph : Reshaped(graph, input, model);
     }
 
     private static bool LooksLikeFile(string model) =>
         File.Exists(model) || model.Contains('/') || model.Contains('\\') || Path.HasExtension(model) && !ModelZoo.Contains(model);
 
-    private static ModelArtifact LoadFile(string path)
+    /// <summary>A file: an artifact, a graph JSON file (seeded initial weights), or a foreign format with an importer.</summary>
+    private static ModelArtifact LoadFile(string path, int seed)
     {
         if (Directory.Exists(path)) throw UserInputException.InFile(path, "is a folder, not a model file");
         if (!File.Exists(path)) throw UserInputException.InFile(path, "model file not found");
         var extension = Path.GetExtension(path);
         if (extension.Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return ModelArtifact.Load(path);
+        if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var graph = GraphJson.Parse(File.ReadAllText(path), path);
+            return ModelArtifact.Create(graph, WeightInitializer.Initialize(graph, seed));
+        }
         if (Importers.TryGetValue(extension, out var importer)) return importer(path);
-        throw UserInputException.InFile(path, $"unknown model file type '{extension}' (expected .safetensors{string.Concat(Importers.Keys.Select(k => ", " + k))})");
+        throw UserInputException.InFile(path, $"unknown model file type '{extension}' (expected .safetensors, .json{string.Concat(Importers.Keys.Select(k => ", " + k))})");
     }
 
     private static NetworkGraph Reshaped(NetworkGraph graph, Shape input, string source)

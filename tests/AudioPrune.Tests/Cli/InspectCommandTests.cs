@@ -76,6 +76,24 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public void InspectsAGraphFileAndRefusesAnInconsistentOne()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("net.json");
+        var graph = global::AudioPrune.Zoo.ModelZoo.Create("dcase21").Graph;
+        File.WriteAllText(path, global::AudioPrune.Graph.GraphJson.Serialize(graph, indented: true));
+        var ok = CliRunner.Run("inspect", path);
+        Assert.Equal(0, ok.ExitCode);
+        Assert.Contains("46,246 total", ok.Output);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"in_channels\": 16,", "\"in_channels\": 12,"));
+        var bad = CliRunner.Run("inspect", path);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains($"{path}: node 'conv2' (conv2d): expects 12 input channels", bad.Error);
+        Assert.Single(bad.Error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public void VerboseAddsTheStackTrace()
     {
         var result = CliRunner.Run("inspect", "resnet", "--verbose");
