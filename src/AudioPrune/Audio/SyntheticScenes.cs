@@ -42,7 +42,7 @@ public static class SyntheticScenes
         Parallel.For(0, plan.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var clip = plan[i];
-            var samples = Render(scenes[clip.Scene], clip.Device, options, new Random(HashCode.Combine(options.Seed, i, 0x5CE7E)));
+            var samples = Render(scenes[clip.Scene], clip.Device, options, new Random(StableSeed.Mix(options.Seed, 0x5CE7E, i)));
             WavWriter.WriteMono(Path.Combine(root, clip.FileName.Replace('/', Path.DirectorySeparatorChar)), options.SampleRate, samples);
         });
         var manifest = new StringBuilder("filename,label,split,group,device\n");

@@ -38,6 +38,11 @@ public sealed class ConfigSection
         {
             throw new UserInputException($"{file}:{e.Start.Line}: not valid YAML or JSON: {e.Message.ReplaceLineEndings(" ")}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's node builder reports some malformed event sequences (e.g. a stray key in a flow sequence) this way.
+            throw UserInputException.InFile(file, $"not valid YAML or JSON (malformed structure: {e.Message.ReplaceLineEndings(" ")})");
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw UserInputException.InFile(file, "the config must be one mapping of keys to values");
         return new ConfigSection(file, "", root);

@@ -17,13 +17,5 @@ internal static class RunSeeds
     /// <summary>torch's generator drives dropout: re-seeded at the start of each epoch.</summary>
     public static long Torch(int seed, int epoch) => seed * 1000L + epoch;
 
-    /// <summary>SplitMix64 finaliser over (seed, stream, epoch): nearby inputs give unrelated seeds.</summary>
-    private static int Mix(int seed, ulong stream, int epoch)
-    {
-        var z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + stream * 0xBF58476D1CE4E5B9UL + (ulong)(uint)epoch * 0x94D049BB133111EBUL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (int)(z & 0x7FFFFFFF);
-    }
+    private static int Mix(int seed, ulong stream, int epoch) => Common.StableSeed.Mix(seed, stream, epoch);
 }

@@ -25,7 +25,21 @@ public static class PlanFile
         }
         if (plan is null || plan.Format != PruningPlan.CurrentFormat || plan.Layers is null)
             throw UserInputException.InFile(path, $"not a pruning plan (format '{plan?.Format}', expected '{PruningPlan.CurrentFormat}')");
+        CheckLayers(plan, path);
         return plan;
+    }
+
+    /// <summary>JSON null or a missing field deserialises to null even where the record says non-null: refuse such layers here.</summary>
+    private static void CheckLayers(PruningPlan plan, string path)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < plan.Layers.Count; i++)
+        {
+            var layer = plan.Layers[i];
+            if (layer?.Name is null || layer.Kept is null)
+                throw UserInputException.InFile(path, $"layers[{i}] has no name or no kept filters; the plan is damaged");
+            if (!names.Add(layer.Name)) throw UserInputException.InFile(path, $"layer '{layer.Name}' appears twice; the plan is damaged");
+        }
     }
 
     /// <summary>Refuses a plan made for another architecture.</summary>
