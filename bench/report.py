@@ -91,7 +91,9 @@ def importance_section(results, caps):
            "best run. The NumPy reference (`bench/numpy_similarity.py`) runs the similarity criterion (rank-1 "
            "prototypes, cosine distances, greedy selection) on the same weights, exported with "
            "`audioprune export NAME --safetensors`: once with a pairwise Python loop over filter pairs (as the papers "
-           "timed it) and once vectorised (one matrix product). Ratios are NumPy time / .NET time (above 1: .NET faster).",
+           "timed it) and once vectorised (one matrix product); it times each layer once (no repetition), so its "
+           "figures carry the machine's noise in full. .NET per-layer figures are the best of the runs. Ratios are "
+           "NumPy time / .NET time (above 1: .NET faster).",
            ""]
     vggish_checks = None
     all_identical = True
