@@ -207,7 +207,9 @@ def latency_section(results):
            "at the papers' widths (`audioprune prune dcase21 --method l1 --keep ...`). Speed-up = parent median / "
            "model median in the same process; MAC efficiency = speed-up / MACs ratio; ideal floor = parent median / "
            "MACs ratio (the latency if time fell in proportion to MACs). torch / onnx = TorchSharp median / ONNX "
-           "Runtime median for the same model and batch.", ""]
+           "Runtime median for the same model and batch. The parent is re-measured in each pruned model's run; compare its "
+           "\"parent ms\" with the unpruned row to see how far the machine's load moved the figures between runs (a MAC "
+           "efficiency above 1 is within that noise).", ""]
     rows, target = [], None
     for batch in [1, 32]:
         for engine in ["onnx", "torch"]:
@@ -262,9 +264,13 @@ def features_section(results):
 
 
 def gnu_time(path):
+    """(peak RSS MiB, elapsed seconds, exit status), or None for a run that did not finish."""
     text = path.read_text()
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-    elapsed = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
+    rss_match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    elapsed_match = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text)
+    if not rss_match or not elapsed_match:
+        return None
+    rss, elapsed = int(rss_match.group(1)), elapsed_match.group(1)
     seconds = 0.0
     for part in elapsed.split(":"):
         seconds = seconds * 60 + float(part)
@@ -278,11 +284,11 @@ def memory_section(results):
            "The elapsed time of the same runs is shown beside it.", ""]
     rows = []
     cases = [("memory-prune-cnn14", "`audioprune prune cnn14 --method similarity` (320 MB fp32 weights in, pruned model out)"),
-             ("memory-train-dcase21", "DCASE21_Net training, TorchSharp (`AudioPrune.Bench.Training`, batch 32, 1 thread)"),
+             ("memory-train-dcase21", "DCASE21_Net training, TorchSharp (`AudioPrune.Bench.Training`, batch 32, 1 thread, a fixed number of steps: see Commands)"),
              ("memory-train-pytorch", "DCASE21_Net training, PyTorch (`pytorch_train_step.py`, same steps)")]
     figures = {}
     for stem, title in cases:
-        runs = [gnu_time(p) for p in sorted(results.glob(f"{stem}-*.time"))]
+        runs = [r for r in (gnu_time(p) for p in sorted(results.glob(f"{stem}-*.time"))) if r]
         if not runs:
             continue
         rss = [r[0] for r in runs]
