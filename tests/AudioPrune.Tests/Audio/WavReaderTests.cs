@@ -63,7 +63,7 @@ public sealed class WavReaderTests
         { "adpcm", "unsupported encoding" },
         { "pcm12", "unsupported encoding" },
         { "huge-fmt", "truncated" },
-        { "bad-ogg", "OGG Vorbis" },
+        { "bad-ogg", "Ogg file" },
         { "no-data", "no data chunk" },
         { "zero-channels", "0 channels" },
     };
