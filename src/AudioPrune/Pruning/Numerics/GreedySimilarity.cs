@@ -12,26 +12,34 @@ public static class GreedySimilarity
         var members = active as int[] ?? active.ToArray();
         var neighbour = new int[members.Length];
         var distance = new double[members.Length];
+        // The paper's single pass runs on every filter: then a row needs no index lookups and is scanned with SIMD.
+        var everyFilter = members.Length == n && members.Select((j, a) => j == a).All(same => same);
         Parallel.For(0, members.Length, new ParallelOptions { MaxDegreeOfParallelism = members.Length > 256 ? -1 : 1 }, a =>
         {
             var i = members[a];
             var row = distances.AsSpan(i * n, n);
-            var best = -1;
-            var bestDistance = double.PositiveInfinity;
-            foreach (var j in members)
-            {
-                if (j == i) continue;
-                var dij = row[j];
-                if (dij < bestDistance || best < 0)
-                {
-                    best = j;
-                    bestDistance = dij;
-                }
-            }
-            neighbour[a] = best;
-            distance[a] = bestDistance;
+            if (!everyFilter || !RowMinimum.TryNearest(row, i, out neighbour[a], out distance[a]))
+                (neighbour[a], distance[a]) = Nearest(row, i, members);
         });
         return (neighbour, distance);
+    }
+
+    /// <summary>The reference rule: the first member j != i with the smallest distance.</summary>
+    private static (int, double) Nearest(ReadOnlySpan<double> row, int i, int[] members)
+    {
+        var best = -1;
+        var bestDistance = double.PositiveInfinity;
+        foreach (var j in members)
+        {
+            if (j == i) continue;
+            var dij = row[j];
+            if (dij < bestDistance || best < 0)
+            {
+                best = j;
+                bestDistance = dij;
+            }
+        }
+        return (best, bestDistance);
     }
 
     /// <summary>

@@ -39,16 +39,17 @@ public static class NystromApproximation
         var (values, vectors) = m <= 64 ? SymmetricEigen.Decompose(w, m) : TorchLinearAlgebra.SymmetricEigen(w, m);
         var limit = RelativeTolerance * Math.Max(values[0], 0);
         var k = Math.Min(rank ?? m, values.Count(v => v > limit && v > 0));
-        // B = C Q_k diag(1/sqrt(lambda)): n x k.
-        var basis = new double[n * k];
-        Parallel.For(0, n, i =>
+        // B = C Q_k diag(1/sqrt(lambda)) = C R (n x k), R scaled once; each row of B is a sum of rows of R.
+        var r = new double[m * k];
+        for (var b = 0; b < m; b++)
         {
-            for (var e = 0; e < k; e++)
-            {
-                double sum = 0;
-                for (var b = 0; b < m; b++) sum += c[i * m + b] * vectors[b * m + e];
-                basis[i * k + e] = sum / Math.Sqrt(values[e]);
-            }
+            for (var e = 0; e < k; e++) r[b * k + e] = vectors[b * m + e] / Math.Sqrt(values[e]);
+        }
+        var basis = new double[n * k];
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = (long)n * m * k > 1_000_000 ? -1 : 1 }, i =>
+        {
+            var row = basis.AsSpan(i * k, k);
+            for (var b = 0; b < m; b++) DenseProducts.Accumulate(row, c[i * m + b], r.AsSpan(b * k, k));
         });
         var s = k == 0 ? new double[n * n] : DenseProducts.Gram(basis, n, k);
         return (s, chosen, k);

@@ -54,8 +54,19 @@ public sealed class PrototypeSet
     /// <summary>&lt;p_i, p_columns[l]&gt; for every filter i (n x m).</summary>
     public double[] SimilarityTo(IReadOnlyList<int> columns)
     {
-        const int Block = 16;
         var m = columns.Count;
+        // Many long float rows (the Nystrom landmarks of a "flatten" layer): the blocked SIMD kernel. Single columns
+        // (the farthest-point search asks for one at a time) take the simple path below.
+        if (weights is not null && m > 1 && (long)Count * m * Dimension > 4_000_000)
+        {
+            var product = FloatRowProducts.Multiply(weights, Count, Dimension, columns, parallel: true);
+            for (var i = 0; i < Count; i++)
+            {
+                for (var l = 0; l < m; l++) product[i * m + l] *= scales![i] * scales[columns[l]];
+            }
+            return product;
+        }
+        const int Block = 16;
         var c = new double[Count * m];
         var blocks = (Count + Block - 1) / Block;
         var parallel = (long)Count * m * Dimension > 4_000_000 ? -1 : 1;
