@@ -8,6 +8,7 @@ without that, every large tensor is a fresh mmap and steps are several times slo
 """
 import argparse
 import ctypes
+import os
 import statistics
 import time
 
@@ -45,7 +46,8 @@ def main():
     tuned = tune_allocator()
     import torch  # after mallopt, before the first tensor
     print(f"DCASE21_Net 1x40x500, 10 classes, batch {args.batch}, Adam lr 1e-3, {args.warmup} warm-up + "
-          f"{args.steps} timed steps; PyTorch {torch.__version__}; allocator tuned: {tuned}")
+          f"{args.steps} timed steps; PyTorch {torch.__version__}; allocator tuned: {tuned}; "
+          f"oneDNN instruction set: {os.environ.get('ONEDNN_MAX_CPU_ISA', 'uncapped')}")
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
         torch.manual_seed(1)

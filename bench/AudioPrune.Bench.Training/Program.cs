@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AudioPrune.Graph;
 using AudioPrune.Graph.Torch;
+using AudioPrune.Runtime;
 using AudioPrune.Training;
 using AudioPrune.Zoo;
 using TorchSharp;
@@ -14,7 +15,8 @@ using static TorchSharp.torch;
 var settings = BenchSettings.Parse(args);
 var zoo = ModelZoo.Create("dcase21");
 Console.WriteLine($"DCASE21_Net {zoo.Graph.Input}, {zoo.Graph.OutputShape[0]} classes, batch {settings.Batch}, Adam lr 1e-3, " +
-                  $"{settings.Warmup} warm-up + {settings.Steps} timed steps; TorchSharp {typeof(torch).Assembly.GetName().Version}");
+                  $"{settings.Warmup} warm-up + {settings.Steps} timed steps; TorchSharp {typeof(torch).Assembly.GetName().Version}; " +
+                  $"oneDNN instruction set: {OneDnnIsaText()}");
 foreach (var threads in settings.Threads)
 {
     torch.set_num_threads(threads);
@@ -37,6 +39,13 @@ foreach (var threads in settings.Threads)
     var median = times[times.Count / 2];
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"threads {threads}: median step {median:F3} s (min {times[0]:F3}, max {times[^1]:F3}) -> {settings.Batch / median:F1} samples/s"));
+}
+
+static string OneDnnIsaText()
+{
+    var value = Environment.GetEnvironmentVariable(NativeRuntime.OneDnnIsaVariable);
+    if (NativeRuntime.OneDnnIsaCap is not null) return $"capped at {NativeRuntime.OneDnnIsaCap} by the library (CPU with AVX-512)";
+    return value is null ? "uncapped" : $"{NativeRuntime.OneDnnIsaVariable}={value} (set by the caller)";
 }
 
 internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Threads)

@@ -32,35 +32,47 @@ public static class NativeRuntime
         TuneAllocator();
     }
 
-    /// <summary>The instruction-set cap handed to oneDNN (libtorch's CPU convolution library).</summary>
+    /// <summary>The variable oneDNN (libtorch's CPU convolution library) reads its instruction-set cap from.</summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
-    /// <summary>The cap: the widest instruction set whose convolution gradients stayed exact on the project's machines.</summary>
-    public const string OneDnnIsaCap = "SSE41";
+    /// <summary>The cap applied on CPUs with AVX-512: the widest instruction set that trained correctly there.</summary>
+    public const string Avx512OneDnnIsaCap = "SSE41";
+
+    /// <summary>The cap this process set (null when none was needed, or the user had set one).</summary>
+    public static string? OneDnnIsaCap { get; private set; }
 
     /// <summary>
-    /// oneDNN's AVX-512 and AVX2 convolution kernels returned wrong (and sometimes NaN) input gradients on the
-    /// project's machines (AMD EPYC reporting AVX-512 with bf16): compared with a float64 reference, 110 (AVX2)
-    /// and 149 (AVX-512) of 560 gradient checks over 3x3 and 7x7 convolutions with 1 to 32 channels were off,
-    /// worst with channel counts that are not multiples of 8 (which pruning produces) and on two threads.
-    /// Capped at AVX those checks passed, but fine-tuning the pruned DCASE21_Net (11/13/26 filters, two threads)
-    /// still turned NaN within two epochs, in three runs out of three; capped at SSE4.1 it trained normally.
-    /// The cap costs speed (see BENCHMARKS.md) but wrong gradients are not an option. oneDNN reads the cap from
-    /// the native environment at its first use, so it is set with libc's setenv (.NET's Environment does not reach
-    /// native getenv). A value the user already set wins.
+    /// On the project's AMD EPYC machines that report AVX-512 (with bf16), libtorch 2.10's oneDNN returned wrong,
+    /// sometimes NaN, convolution gradients: against a float64 reference 110 (AVX2 cap) and 149 (no cap) of 560
+    /// checks over 3x3 and 7x7 convolutions with 1 to 32 channels were off, worst for channel counts that are not
+    /// multiples of 8 (which pruning produces); capped at AVX the checks passed but fine-tuning a pruned DCASE21_Net
+    /// still turned NaN, and only SSE4.1 trained normally. On the EPYC machines without AVX-512, the uncapped AVX2
+    /// kernels were exact (0 of 2,592 checks off, three processes at once on two loaded cores) and four times faster
+    /// than SSE4.1, so the cap is applied only where AVX-512 is present. oneDNN reads the variable from the native
+    /// environment at its first use, hence libc's setenv (.NET's Environment does not reach native getenv). A value
+    /// the user already set wins, and the convolution-gradient tests check whichever kernels end up running.
     /// </summary>
     public static void LimitOneDnnIsa()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        if (!OperatingSystem.IsLinux() || !CpuHasAvx512()) return;
         try
         {
-            setenv(OneDnnIsaVariable, OneDnnIsaCap, 0);
+            if (getenv(OneDnnIsaVariable) != IntPtr.Zero) return;
+            if (setenv(OneDnnIsaVariable, Avx512OneDnnIsaCap, 0) == 0) OneDnnIsaCap = Avx512OneDnnIsaCap;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             // Not glibc/musl: nothing to set.
         }
     }
+
+    /// <summary>
+    /// AVX-512 Foundation as the processor reports it (CPUID leaf 7, EBX bit 16), the way oneDNN decides: .NET's own
+    /// Avx512F.IsSupported also reflects runtime settings that oneDNN ignores.
+    /// </summary>
+    public static bool CpuHasAvx512() =>
+        System.Runtime.Intrinsics.X86.X86Base.IsSupported
+        && (System.Runtime.Intrinsics.X86.X86Base.CpuId(7, 0).Ebx & (1 << 16)) != 0;
 
     public static void TuneAllocator()
     {
@@ -85,6 +97,9 @@ public static class NativeRuntime
 
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int setenv(string name, string value, int overwrite);
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr getenv(string name);
 
     [DllImport("libc", EntryPoint = "gnu_get_libc_version")]
     private static extern IntPtr gnu_get_libc_version();
