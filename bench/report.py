@@ -69,7 +69,7 @@ def machine(results, root):
                 if l.startswith("Microsoft.NETCore.App")]
     packages = package_versions(root)
     numpy = read_json(results, "numpy-vggish.json") or {}
-    torch_version = re.search(r"PyTorch (\S+?);", read_text(results, "train-pytorch-default.txt") or "")
+    torch_version = re.search(r"PyTorch (\S+?);", read_text(results, "train-pytorch-1.txt") or "")
     return {
         "cores": os.cpu_count(),
         "cpu": model.group(1).strip() if model else "unknown",
