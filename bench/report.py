@@ -299,7 +299,9 @@ def memory_section(results):
     rows = []
     cases = [("memory-prune-cnn14", "`audioprune prune cnn14 --method similarity` (320 MB fp32 weights in, pruned model out)"),
              ("memory-train-dcase21", "DCASE21_Net training, TorchSharp (`AudioPrune.Bench.Training`, batch 32, 1 thread, a fixed number of steps: see Commands)"),
-             ("memory-train-pytorch", "DCASE21_Net training, PyTorch (`pytorch_train_step.py`, same steps)")]
+             ("memory-train-pytorch", "DCASE21_Net training, PyTorch (`pytorch_train_step.py`, same steps)"),
+             ("memory-epoch-dcase21", "one DCASE21_Net training epoch of `audioprune train` on generated 10 s scenes, "
+                                      "feature extraction included, 1 thread (clip count: see Commands)")]
     figures = {}
     for stem, title in cases:
         runs = [r for r in (gnu_time(p) for p in sorted(results.glob(f"{stem}-*.time"))) if r]
