@@ -178,6 +178,18 @@ def rounds(results, prefix):
     return found
 
 
+def micro_section(results):
+    reports = sorted((results / "micro" / "results").glob("*-report-github.md"))
+    if not reports:
+        return []
+    text = reports[0].read_text().replace("**", "")
+    return ["### VGGish_Net per layer, BenchmarkDotNet", "",
+            "`AudioPrune.Bench.Micro`: the same work per layer as above (weight check, scores, kept set with the "
+            "criterion's own count), measured in process by BenchmarkDotNet (ShortRun: 3 warm-up and 3 measured "
+            "iterations of many invocations each; Error = half the 99.9 % confidence interval; Allocated = managed "
+            "memory only).", "", text.strip(), ""]
+
+
 def training_section(results):
     ts_rounds, pt_rounds = rounds(results, "torchsharp"), rounds(results, "pytorch")
     headers = [(read_text(results, f"train-{p}-1.txt") or "").splitlines()[:1] for p in ["torchsharp", "pytorch"]]
@@ -375,7 +387,7 @@ def main():
     failures = (read_text(results, "failures.txt") or "").strip().splitlines()
     if failures:
         lines += ["**Steps that failed** (their figures are missing below):", ""] + [f"- `{f}`" for f in failures] + [""]
-    lines += importance + training + latency + features + memory
+    lines += importance + micro_section(results) + training + latency + features + memory
     lines += ["## Commands", "", "Everything above was produced by one command from the repository root:", "",
               "```", f"bench/run{' --quick' if quick else ''}", "```", "",
               "which ran, in order (results folder paths relative to the repository root):", "", "```"] + commands + ["```", ""]
