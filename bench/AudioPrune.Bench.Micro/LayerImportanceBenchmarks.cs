@@ -12,7 +12,8 @@ namespace AudioPrune.Bench.Micro;
 [MemoryDiagnoser]
 public class LayerImportanceBenchmarks
 {
-    private FilterBank bank = null!;
+    private AudioPrune.Graph.TensorData weight = null!;
+    private int layerIndex;
     private IFilterImportance criterion = null!;
 
     [Params("conv1", "conv2", "conv3_1", "conv3_2", "conv4_1", "conv4_2")]
@@ -26,17 +27,11 @@ public class LayerImportanceBenchmarks
     {
         var artifact = ModelLoader.Load("vggish", seed: 0);
         var layers = artifact.Graph.ConvLayers.Select(c => c.Name).ToList();
-        bank = new FilterBank(Layer, artifact.Weights[$"{Layer}.weight"], layers.IndexOf(Layer));
+        weight = artifact.Weights[$"{Layer}.weight"];
+        layerIndex = layers.IndexOf(Layer);
         criterion = CriterionCatalog.Create(Criterion, new CriterionOptions());
     }
 
     [Benchmark]
-    public int ScoreAndSelect()
-    {
-        var checkedBank = new FilterBank(bank.Layer, WeightOf(bank), bank.LayerIndex);
-        return criterion.Score(checkedBank).Kept(null).Length;
-    }
-
-    private static AudioPrune.Graph.TensorData WeightOf(FilterBank b) =>
-        new([b.Filters, b.Channels, b.KernelH, b.KernelW], b.Weights);
+    public int ScoreAndSelect() => criterion.Score(new FilterBank(Layer, weight, layerIndex)).Kept(null).Length;
 }

@@ -24,8 +24,7 @@ public sealed class NumericKernelTests
                 {
                     for (var j = 0; j < count; j++)
                     {
-                        double naive = 0;
-                        for (var k = 0; k < length; k++) naive += rows[i * length + k] * rows[j * length + k];
+                        var naive = NaiveDot(rows, i, j, length);
                         Assert.True(Math.Abs(naive - gram[i * count + j]) <= 1e-13 * length, $"{count} x {length}: ({i}, {j})");
                         Assert.Equal(gram[j * count + i], gram[i * count + j]);
                     }
@@ -96,8 +95,7 @@ public sealed class NumericKernelTests
                 {
                     for (var j = 0; j < n; j++)
                     {
-                        double naive = 0;
-                        for (var k = 0; k < d; k++) naive += a[i * d + k] * a[j * d + k];
+                        var naive = NaiveDot(a, i, j, d);
                         Assert.True(Math.Abs(naive - s[i * n + j]) <= 1e-14 * d, $"{n} x {d}: ({i}, {j})");
                         Assert.Equal(s[j * n + i], s[i * n + j]);
                         if (n > 3) Assert.Equal(s[i * n + 0], s[i * n + n - 1]);
@@ -262,5 +260,13 @@ public sealed class NumericKernelTests
         }
         var fine = Enumerable.Range(0, 1024).Select(i => float.MaxValue * (i % 2 == 0 ? 1 : -1)).ToArray();
         Assert.Equal(16, new FilterBank("conv9", new TensorData([16, 4, 4, 4], fine)).Filters);
+    }
+
+    /// <summary>The reference: rows i and j of a row-major matrix dotted in a plain loop.</summary>
+    private static double NaiveDot(double[] rows, int i, int j, int length)
+    {
+        double sum = 0;
+        for (var k = 0; k < length; k++) sum += rows[i * length + k] * rows[j * length + k];
+        return sum;
     }
 }
