@@ -89,6 +89,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     private Tensor Run(Node node, Tensor[] inputs) => node switch
     {
         BatchNormNode { Axis: not 0 } b => NormaliseAxis(layers[b.Name], inputs[0], b.Axis + 1),
+        Conv2dNode c when NeedsOnlyWeightGradient(c, inputs[0]) => RunSingleChannel(c, inputs[0]),
         Conv2dNode or BatchNormNode or LinearNode or DropoutNode => layers[node.Name].call(inputs[0]),
         ActivationNode { Kind: ActivationKind.Relu } a when inPlaceActivations.Contains(a.Name) => inputs[0].relu_(),
         ActivationNode a => Activate(a, inputs[0]),
@@ -99,6 +100,17 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         ConcatNode c => torch.cat(inputs, c.Axis + 1),
         _ => throw new GraphException($"node '{node.Name}': op '{node.Op}' has no TorchSharp implementation"),
     };
+
+    /// <summary>A trainable single-channel convolution over an input that gets no gradient (the network input).</summary>
+    private bool NeedsOnlyWeightGradient(Conv2dNode node, Tensor input) =>
+        training && is_grad_enabled() && !input.requires_grad && SingleChannelConvolution.Supports(node)
+        && ((Conv2d)layers[node.Name]).weight!.requires_grad;
+
+    private Tensor RunSingleChannel(Conv2dNode node, Tensor input)
+    {
+        var conv = (Conv2d)layers[node.Name];
+        return SingleChannelConvolution.Run(input, conv.weight!, conv.bias, node.Padding);
+    }
 
     /// <summary>
     /// ReLUs that may overwrite their input: it is a conv, linear or channel batch-norm output read by nothing else,
