@@ -22,28 +22,38 @@ public static class ExportCommand
             DefaultValueFactory = _ => OnnxExportOptions.DefaultOpset,
         };
         var foldBn = new Option<bool>("--fold-bn") { Description = "Fold each batch norm into the convolution before it (ONNX only)" };
+        var layout = new Option<string>("--conv-layout")
+        {
+            Description = "Convolutions as plain Conv nodes (plain) or rewritten, exactly, for ONNX Runtime's blocked CPU kernels " +
+                          "with 8- or 16-channel blocks (blocked8: AVX2, blocked16: AVX-512); auto picks this CPU's",
+            DefaultValueFactory = _ => "auto",
+            HelpName = string.Join("|", ConvolutionLayouts.Names.Keys),
+        };
         var noSoftmax = new Option<bool>("--no-softmax") { Description = "Leave out the final softmax/sigmoid so the ONNX model outputs logits" };
         var command = new Command("export", """
             Write a model (pruned or not) for other tools. Give one or more outputs.
             Examples:
               audioprune export pruned.safetensors --onnx pruned.onnx --fold-bn
               audioprune export dcase21 --onnx dcase21.onnx --opset 18 --no-softmax
+              audioprune export pruned.safetensors --onnx pruned-portable.onnx --conv-layout plain
               audioprune export cnn14 --input 1x501x64 --onnx cnn14-5s.onnx
               audioprune export pruned.safetensors --pytorch pruned.pt --graph-json pruned-graph.json
               audioprune export C123_best_model_dcase2021.h5 --safetensors c123-weights.safetensors
-            """) { model, input, pytorch, safetensors, graphJson, onnx, opset, foldBn, noSoftmax };
+            """) { model, input, pytorch, safetensors, graphJson, onnx, opset, foldBn, layout, noSoftmax };
         command.SetAction(parse =>
         {
             var targets = new[] { parse.GetValue(pytorch), parse.GetValue(safetensors), parse.GetValue(graphJson), parse.GetValue(onnx) };
             if (targets.All(t => t is null)) throw new UserInputException("export: name at least one output (--onnx, --pytorch, --safetensors or --graph-json)");
-            if (parse.GetValue(onnx) is null && (parse.GetValue(foldBn) || parse.GetValue(noSoftmax)))
-                throw new UserInputException("export: --fold-bn and --no-softmax apply to --onnx only");
-            var onnxOptions = new OnnxExportOptions(parse.GetValue(opset), parse.GetValue(foldBn), !parse.GetValue(noSoftmax)).Validated();
+            var layoutGiven = parse.GetResult(layout) is { Implicit: false };
+            if (parse.GetValue(onnx) is null && (parse.GetValue(foldBn) || parse.GetValue(noSoftmax) || layoutGiven))
+                throw new UserInputException("export: --fold-bn, --conv-layout and --no-softmax apply to --onnx only");
+            var onnxOptions = new OnnxExportOptions(parse.GetValue(opset), parse.GetValue(foldBn), !parse.GetValue(noSoftmax),
+                ConvolutionLayouts.Parse(parse.GetValue(layout)!)).Validated();
             var artifact = ModelLoader.Load(parse.GetValue(model)!, parse.GetValue(input));
             if (parse.GetValue(onnx) is { } onnxPath)
             {
                 OnnxExporter.Write(artifact, onnxPath, onnxOptions);
-                output.WriteLine($"wrote {onnxPath} (ONNX opset {onnxOptions.Opset}{(onnxOptions.FoldBatchNorm ? ", batch norm folded" : "")}{(onnxOptions.IncludeProbabilityHead ? "" : ", logits")})");
+                output.WriteLine($"wrote {onnxPath} (ONNX opset {onnxOptions.Opset}{(onnxOptions.FoldBatchNorm ? ", batch norm folded" : "")}{(onnxOptions.IncludeProbabilityHead ? "" : ", logits")}, {ConvolutionLayouts.Name(onnxOptions.Layout)} convolutions)");
             }
             if (parse.GetValue(pytorch) is { } pt)
             {

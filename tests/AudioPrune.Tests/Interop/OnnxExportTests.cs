@@ -100,6 +100,7 @@ public sealed class OnnxExportTests(ITestOutputHelper log)
         Assert.Equal("logits", runner.Metadata["output_kind"]);
         Assert.Equal(10, runner.OutputsPerExample);
         Assert.Equal(model.Labels, runner.Labels);
+        Assert.Equal(ConvolutionLayouts.Name(ConvolutionLayouts.ForThisCpu()), runner.Metadata["conv_layout"]); // --conv-layout auto
     }
 
     [Fact]
@@ -113,6 +114,21 @@ public sealed class OnnxExportTests(ITestOutputHelper log)
         proto.Graph.Node[3].Input[0] = "nowhere";
 
         Assert.Contains(OnnxModelValidator.Problems(proto), p => p.Contains("'nowhere'"));
+    }
+
+    [Theory]
+    [InlineData("--onnx", "--conv-layout", "blocked4")]
+    [InlineData("--graph-json", "--conv-layout", "plain")]
+    public void BadConvolutionLayoutIsRefusedBeforeWriting(string outputFlag, string flag, string value)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("m.out");
+
+        var result = CliRunner.Run("export", "dcase21", outputFlag, path, flag, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--conv-layout", result.Error);
+        Assert.False(File.Exists(path));
     }
 
     [Fact]

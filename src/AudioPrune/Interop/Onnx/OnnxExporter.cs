@@ -61,6 +61,7 @@ public static class OnnxExporter
             _ => "logits",
         });
         yield return ("batchnorm_folded", options.FoldBatchNorm ? "true" : "false");
+        yield return ("conv_layout", ConvolutionLayouts.Name(options.Layout));
         yield return (GraphKey, GraphJson.Serialize(graph));
     }
 
@@ -152,12 +153,9 @@ public static class OnnxExporter
 
         private void Conv(Conv2dNode c, string x, string y, TensorData weight, TensorData? bias, string? nodeName = null)
         {
-            var inputs = new List<string> { x, writer.Initializer($"{c.Name}.weight", weight) };
-            if (bias is not null) inputs.Add(writer.Initializer($"{c.Name}.bias", bias));
-            writer.Node("Conv", nodeName ?? c.Name, inputs, y,
-                OnnxGraphWriter.Ints("kernel_shape", c.Kernel.H, c.Kernel.W), OnnxGraphWriter.Ints("strides", c.Stride.H, c.Stride.W),
-                OnnxGraphWriter.Ints("pads", c.Padding.H, c.Padding.W, c.Padding.H, c.Padding.W),
-                OnnxGraphWriter.Ints("dilations", 1, 1), OnnxGraphWriter.Int("group", c.Groups));
+            var name = nodeName ?? c.Name;
+            var output = graph.ShapeOf(c.Name);
+            ConvolutionWriter.Write(writer, c, x, y, weight, bias, name, ConvolutionPlan.For(c, output, options.Layout), output);
         }
 
         private void BatchNorm(BatchNormNode b, string x, string y)

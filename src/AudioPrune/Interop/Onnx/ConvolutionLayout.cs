@@ -1,0 +1,47 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace AudioPrune.Interop.Onnx;
+
+/// <summary>
+/// How convolutions are written to ONNX. <see cref="Plain"/> is one Conv node per layer. The blocked layouts
+/// rewrite a convolution into an exactly equivalent form that ONNX Runtime's blocked (NCHWc) CPU kernels take,
+/// for their channel block of 8 (AVX2) or 16 (AVX-512): see <see cref="ConvolutionPlan"/>.
+/// </summary>
+public enum ConvolutionLayout
+{
+    Plain,
+    Blocked8,
+    Blocked16,
+}
+
+public static class ConvolutionLayouts
+{
+    /// <summary>The CLI names, in the order they are documented.</summary>
+    public static readonly IReadOnlyDictionary<string, ConvolutionLayout?> Names = new Dictionary<string, ConvolutionLayout?>(StringComparer.Ordinal)
+    {
+        ["auto"] = null, ["plain"] = ConvolutionLayout.Plain, ["blocked8"] = ConvolutionLayout.Blocked8, ["blocked16"] = ConvolutionLayout.Blocked16,
+    };
+
+    /// <summary>
+    /// The layout for ONNX Runtime on this CPU: its blocked kernels are x64 only, with 16-channel blocks where
+    /// AVX-512F is present and 8-channel blocks with AVX2; anywhere else convolutions stay plain.
+    /// </summary>
+    public static ConvolutionLayout ForThisCpu() =>
+        Avx512F.IsSupported ? ConvolutionLayout.Blocked16 : Avx2.IsSupported ? ConvolutionLayout.Blocked8 : ConvolutionLayout.Plain;
+
+    /// <summary>A CLI value ("auto", "plain", "blocked8", "blocked16") as a layout; auto is this CPU's.</summary>
+    public static ConvolutionLayout Parse(string name) =>
+        Names.TryGetValue(name, out var layout)
+            ? layout ?? ForThisCpu()
+            : throw new Common.UserInputException($"--conv-layout {name}: expected one of {string.Join(", ", Names.Keys)}");
+
+    public static string Name(ConvolutionLayout layout) => Names.First(e => e.Value == layout).Key;
+
+    /// <summary>The channel block of ONNX Runtime's blocked kernels for the layout (0 for plain).</summary>
+    public static int BlockChannels(this ConvolutionLayout layout) => layout switch
+    {
+        ConvolutionLayout.Blocked8 => 8,
+        ConvolutionLayout.Blocked16 => 16,
+        _ => 0,
+    };
+}

@@ -1,0 +1,105 @@
+using AudioPrune.Graph;
+using AudioPrune.Graph.Nodes;
+using AudioPrune.Interop;
+using AudioPrune.Interop.Onnx;
+using AudioPrune.Zoo;
+
+namespace AudioPrune.Tests.Interop;
+
+/// <summary>
+/// The blocked convolution layouts rewrite convolutions (input-channel chunks, row folding) for ONNX Runtime's
+/// blocked CPU kernels. The rewrites must be exact on every network, whichever CPU runs the test, and must
+/// apply where the plan says: here the plan's rules, there ONNX Runtime's outputs against TorchSharp's.
+/// </summary>
+[Collection(TorchSerialCollection.Name)]
+public sealed class ConvolutionLayoutTests
+{
+    private static Conv2dNode Conv(int inChannels, int outChannels, int stride = 1, int groups = 1) => new()
+    {
+        Name = "c", Inputs = [NetworkGraph.InputName], InChannels = inChannels, OutChannels = outChannels,
+        Kernel = Size2.Square(7), Stride = Size2.Square(stride), Padding = Size2.Square(3), Groups = groups,
+    };
+
+    [Fact]
+    public void Input_channels_off_the_block_are_split_into_a_multiple_of_the_block_and_a_remainder()
+    {
+        var output = new Shape(11, 40, 500);
+        Assert.Equal([new ChannelRange(0, 8), new ChannelRange(8, 3)], ConvolutionPlan.For(Conv(11, 11), output, ConvolutionLayout.Blocked8).InputChunks);
+        Assert.Equal([new ChannelRange(0, 16), new ChannelRange(16, 6)], ConvolutionPlan.For(Conv(22, 11), output, ConvolutionLayout.Blocked8).InputChunks);
+        Assert.Single(ConvolutionPlan.For(Conv(16, 11), output, ConvolutionLayout.Blocked8).InputChunks);
+        Assert.Single(ConvolutionPlan.For(Conv(11, 11), output, ConvolutionLayout.Blocked16).InputChunks); // below the block: taken as it is
+        Assert.Single(ConvolutionPlan.For(Conv(1, 11), output, ConvolutionLayout.Blocked8).InputChunks);
+        Assert.Single(ConvolutionPlan.For(Conv(12, 12, groups: 2), output, ConvolutionLayout.Blocked8).InputChunks);
+    }
+
+    [Fact]
+    public void Rows_are_folded_for_stride_1_layers_with_at_most_two_blocks_of_filters_and_an_even_height()
+    {
+        Assert.True(ConvolutionPlan.For(Conv(11, 11), new Shape(11, 40, 500), ConvolutionLayout.Blocked8).FoldRows);
+        Assert.True(ConvolutionPlan.For(Conv(16, 16), new Shape(16, 40, 500), ConvolutionLayout.Blocked8).FoldRows);
+        Assert.False(ConvolutionPlan.For(Conv(16, 32), new Shape(32, 8, 100), ConvolutionLayout.Blocked8).FoldRows);
+        Assert.True(ConvolutionPlan.For(Conv(16, 32), new Shape(32, 8, 100), ConvolutionLayout.Blocked16).FoldRows);
+        Assert.False(ConvolutionPlan.For(Conv(16, 16), new Shape(16, 41, 500), ConvolutionLayout.Blocked8).FoldRows);
+        Assert.False(ConvolutionPlan.For(Conv(16, 16, stride: 2), new Shape(16, 20, 250), ConvolutionLayout.Blocked8).FoldRows);
+        Assert.True(ConvolutionPlan.For(Conv(16, 16), new Shape(16, 40, 500), ConvolutionLayout.Plain).IsPlain);
+    }
+
+    public static TheoryData<string, ConvolutionLayout> Cases()
+    {
+        var data = new TheoryData<string, ConvolutionLayout>();
+        foreach (var network in new[] { "dcase21", "pruned", "odd" })
+            foreach (var layout in Enum.GetValues<ConvolutionLayout>())
+                data.Add(network, layout);
+        data.Add("vggish", ConvolutionLayout.Blocked8);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_layout_runs_in_onnx_runtime_as_torchsharp_does(string network, ConvolutionLayout layout)
+    {
+        var graph = network switch
+        {
+            "pruned" => InteropFixtures.PrunedDcase21(),
+            "odd" => OddShapes(),
+            "vggish" => ModelZoo.Create("vggish", input: new Shape(1, 32, 24)).Graph,
+            _ => ModelZoo.Create(network).Graph,
+        };
+        var model = InteropFixtures.WithWeights(graph);
+        using var temp = new TempDirectory();
+        var path = temp.File("model.onnx");
+        OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: true, IncludeProbabilityHead: false, ConvolutionLayout: layout));
+
+        using var runner = new OnnxModelRunner(path);
+        Assert.Equal(ConvolutionLayouts.Name(layout), runner.Metadata["conv_layout"]);
+        foreach (var batch in new[] { 1, 3 })
+        {
+            var input = InteropFixtures.RandomInput(batch * (int)graph.Input.Elements, seed: batch);
+            var expected = InteropFixtures.TorchOutput(model with { Graph = graph.WithoutProbabilityHead() }, input, batch);
+            InteropFixtures.AssertClose(expected, runner.Run(input, batch), 1e-4);
+        }
+    }
+
+    [Fact]
+    public void The_blocked_layouts_rewrite_the_pruned_network_and_plain_does_not()
+    {
+        var model = InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21());
+        int Count(ConvolutionLayout layout, string op) =>
+            OnnxExporter.Build(model, new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout)).Graph.Node.Count(n => n.OpType == op);
+
+        Assert.Equal(3, Count(ConvolutionLayout.Plain, "Conv"));
+        Assert.Equal(0, Count(ConvolutionLayout.Plain, "Slice"));
+        // conv1 and conv2 folded (11 filters <= 2 x 8); conv2 and conv3 read 11 channels, split 8 + 3.
+        Assert.Equal(5, Count(ConvolutionLayout.Blocked8, "Conv"));
+        Assert.Equal(2, Count(ConvolutionLayout.Blocked8, "Transpose"));
+        Assert.Equal(4, Count(ConvolutionLayout.Blocked8, "Slice"));
+    }
+
+    /// <summary>Odd heights and widths, a stride-2 layer, no-bias and grouped convolutions, 20 channels (off both blocks).</summary>
+    private static NetworkGraph OddShapes() => new SequentialBuilder("odd", new Shape(3, 18, 13))
+        .Conv("c1", 20, 3).BatchNorm("bn1").Relu("r1")
+        .Conv("c2", 11, new Size2(5, 3), new Size2(2, 1), bias: false).Relu("r2")
+        .Conv("c3", 12, 3, stride: 2).Relu("r3")
+        .Add(new Conv2dNode { Name = "c4", Inputs = ["r3"], InChannels = 12, OutChannels = 6, Kernel = Size2.Square(3), Padding = Size2.Square(1), Groups = 2 })
+        .Flatten("flat").Linear("fc", 4).Build();
+}
