@@ -235,19 +235,25 @@ def latency_section(results):
            "MACs ratio (the latency if time fell in proportion to MACs). torch / onnx = TorchSharp median / ONNX "
            "Runtime median for the same model and batch. The parent is re-measured in each pruned model's run; compare its "
            "\"parent ms\" with the unpruned row to see how far the machine's load moved the figures between runs (a MAC "
-           "efficiency above 1 is within that noise).", ""]
-    rows, target = [], None
+           "efficiency above 1 is within that noise). Engine onnx exports with this CPU's convolution layout "
+           "(`--conv-layout auto`: exact rewrites for ONNX Runtime's blocked kernels, see "
+           "`src/AudioPrune/Interop/Onnx/ConvolutionPlan.cs`); onnx-plain with one Conv node per layer, as earlier "
+           "versions did.", ""]
+    rows, target, plain = [], None, None
     for batch in [1, 32]:
-        for engine in ["onnx", "torch"]:
+        for engine in ["onnx", "onnx-plain", "torch"]:
             for key, title in LATENCY_MODELS:
                 result = read_json(results, f"latency-{key}-{engine}-{batch}.json")
                 if not result:
                     rows.append([engine, batch, title] + ["n/a"] * 8)
                     continue
                 model = result["model"]
-                peer = read_json(results, f"latency-{key}-{'torch' if engine == 'onnx' else 'onnx'}-{batch}.json")
+                peer = (read_json(results, f"latency-{key}-{'torch' if engine == 'onnx' else 'onnx'}-{batch}.json")
+                        if engine != "onnx-plain" else None)
                 versus = (result["model"]["median_ms"] / peer["model"]["median_ms"] if engine == "torch"
                           else peer["model"]["median_ms"] / result["model"]["median_ms"]) if peer else None
+                if key == "c123" and engine == "onnx-plain" and batch == 1:
+                    plain = result.get("mac_efficiency")
                 parent = result.get("parent")
                 ratio = result.get("macs_ratio")
                 efficiency = result.get("mac_efficiency")
@@ -264,7 +270,8 @@ def latency_section(results):
     out += [table(["engine", "batch", "model", "MACs", "median ms", "parent ms", "speed-up", "MACs ratio",
                    "MAC efficiency", "ideal floor ms", "torch / onnx"], rows), "",
             f"Target: C1+C2+C3 under ONNX Runtime, batch 1, 1 thread, MAC efficiency at least 0.8: "
-            f"{fmt(target, 2)}, {verdict(target is not None and target >= 0.8)}.", ""]
+            f"{fmt(target, 2)}, {verdict(target is not None and target >= 0.8)} "
+            f"(plain layout: {fmt(plain, 2)}).", ""]
     return out, target
 
 

@@ -13,7 +13,7 @@ public static class BenchCommand
     public static Command Create(TextWriter output)
     {
         var model = CommonOptions.ModelArgument();
-        var engine = new Option<string>("--engine") { Description = "Inference engine: onnx (ONNX Runtime) or torch (TorchSharp)", DefaultValueFactory = _ => "onnx" };
+        var engine = new Option<string>("--engine") { Description = "Inference engine: onnx (ONNX Runtime, convolutions laid out for this CPU), onnx-plain (ONNX Runtime, one Conv node per layer) or torch (TorchSharp)", DefaultValueFactory = _ => "onnx" };
         var batch = new Option<int>("--batch") { Description = "Examples per run", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "CPU threads of the engine", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Timed runs (after the warm-up)", DefaultValueFactory = _ => 50 };
@@ -27,6 +27,7 @@ public static class BenchCommand
               audioprune bench dcase21 --engine torch
               audioprune bench pruned.safetensors --parent dcase21.safetensors --batch 1 --threads 1
               audioprune bench pruned.safetensors --engine onnx --batch 32 --json latency.json
+              audioprune bench pruned.safetensors --engine onnx-plain --parent dcase21
             """) { model, engine, batch, threads, runs, warmup, parent, json };
         command.SetAction(parse =>
         {

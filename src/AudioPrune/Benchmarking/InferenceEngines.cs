@@ -1,14 +1,19 @@
 using AudioPrune.Common;
 using AudioPrune.Graph;
+using AudioPrune.Interop.Onnx;
 
 namespace AudioPrune.Benchmarking;
 
-/// <summary>Creates an inference engine by name ("torch", "onnx").</summary>
+/// <summary>
+/// Creates an inference engine by name: "torch", "onnx" (exported with this CPU's convolution layout) or
+/// "onnx-plain" (one Conv node per layer, as other runtimes and CPUs get it).
+/// </summary>
 public static class InferenceEngines
 {
     private static readonly Dictionary<string, Func<ModelArtifact, int, IInferenceEngine>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         ["onnx"] = (model, threads) => new OnnxInferenceEngine(model, threads),
+        ["onnx-plain"] = (model, threads) => new OnnxInferenceEngine(model, threads, ConvolutionLayout.Plain),
         ["torch"] = (model, threads) => new TorchInferenceEngine(model, threads),
     };
 

@@ -6,18 +6,20 @@ namespace AudioPrune.Benchmarking;
 
 /// <summary>
 /// ONNX Runtime inference of an artifact: the model is exported (batch norm folded, as a deployment would)
-/// to a temporary .onnx file, loaded into a session, and the file removed.
+/// to a temporary .onnx file, loaded into a session, and the file removed. The convolution layout is this CPU's
+/// unless given (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
 public sealed class OnnxInferenceEngine : IInferenceEngine
 {
     private readonly OnnxModelRunner runner;
 
-    public OnnxInferenceEngine(ModelArtifact model, int threads)
+    public OnnxInferenceEngine(ModelArtifact model, int threads, ConvolutionLayout? layout = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"audioprune-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
         try
         {
-            OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: true));
+            OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout));
+            if (layout == ConvolutionLayout.Plain) Name = "onnx-plain";
             runner = new OnnxModelRunner(path, threads);
         }
         finally
@@ -29,7 +31,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     /// <summary>Runs an .onnx file as it is (e.g. one written by 'audioprune export'); the engine owns the runner.</summary>
     public OnnxInferenceEngine(OnnxModelRunner runner) => this.runner = runner;
 
-    public string Name => "onnx";
+    public string Name { get; } = "onnx";
 
     public float[] Run(float[] input, int batch) => runner.Run(input, batch);
 
