@@ -10,7 +10,8 @@ namespace AudioPrune.Interop.Onnx;
 /// <summary>
 /// Writes any model (pruned or not) as an ONNX model with a dynamic batch axis: input "input" (N, C, H, W),
 /// output "output". Dropout is left out (inference); batch norm over a non-channel axis is
-/// Transpose-BatchNormalization-Transpose; the labels, front end and normalisation go into metadata_props.
+/// Transpose-BatchNormalization-Transpose; each convolution is written as its <see cref="ConvolutionPlan"/> says for
+/// the options' layout; the labels, front end, normalisation and layout go into metadata_props.
 /// </summary>
 public static class OnnxExporter
 {
