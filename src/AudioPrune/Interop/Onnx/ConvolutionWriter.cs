@@ -21,10 +21,10 @@ internal static class ConvolutionWriter
             pads[2] += 1; // the extra kernel row reads one row past the bottom for the last odd output row
         }
         var sum = plan.FoldRows ? writer.Unique($"{nodeName}_folded") : y;
+        var single = plan.InputChunks.Count == 1;
         var parts = new List<string>();
         foreach (var chunk in plan.InputChunks)
         {
-            var single = plan.InputChunks.Count == 1;
             var input = single ? x : Slice(writer, x, chunk, nodeName);
             var part = single ? sum : writer.Unique($"{nodeName}_in{chunk.Start}");
             var chunkWeight = single ? weight : SliceInputChannels(weight, chunk);
@@ -35,12 +35,12 @@ internal static class ConvolutionWriter
                 OnnxGraphWriter.Ints("pads", pads), OnnxGraphWriter.Ints("dilations", 1, 1), OnnxGraphWriter.Int("group", conv.Groups));
             parts.Add(part);
         }
-        AddAll(writer, parts, sum, nodeName);
+        writer.Sum(parts, sum, $"{nodeName}_sum");
         if (plan.FoldRows) InterleaveRows(writer, sum, y, output, nodeName);
     }
 
     /// <summary>Filter (o, row parity p) of the stride-2 form is filter o moved down p rows in a kernel one row taller.</summary>
-    internal static TensorData FoldRows(TensorData weight)
+    private static TensorData FoldRows(TensorData weight)
     {
         var (filters, channels, height, width) = (weight.Shape[0], weight.Shape[1], weight.Shape[2], weight.Shape[3]);
         var folded = new float[2 * filters * channels * (height + 1) * width];
@@ -59,7 +59,7 @@ internal static class ConvolutionWriter
     private static TensorData FoldBias(TensorData bias) =>
         new([2 * bias.Shape[0]], bias.Data.SelectMany(b => new[] { b, b }).ToArray());
 
-    internal static TensorData SliceInputChannels(TensorData weight, ChannelRange range)
+    private static TensorData SliceInputChannels(TensorData weight, ChannelRange range)
     {
         var (filters, channels) = (weight.Shape[0], weight.Shape[1]);
         var perChannel = weight.Shape[2] * weight.Shape[3];
@@ -76,18 +76,6 @@ internal static class ConvolutionWriter
             [x, writer.Int64Initializer($"{sliced}_starts", [chunk.Start]), writer.Int64Initializer($"{sliced}_ends", [chunk.Start + chunk.Count]),
              writer.Int64Initializer($"{sliced}_axes", [1])], sliced);
         return sliced;
-    }
-
-    private static void AddAll(OnnxGraphWriter writer, List<string> parts, string sum, string nodeName)
-    {
-        if (parts.Count == 1) return;
-        var total = parts[0];
-        for (var i = 1; i < parts.Count; i++)
-        {
-            var target = i == parts.Count - 1 ? sum : writer.Unique($"{nodeName}_partial{i}");
-            writer.Node("Add", target, [total, parts[i]], target);
-            total = target;
-        }
     }
 
     /// <summary>(N, 2O, H/2, W) with channel 2o+p holding rows 2g+p of filter o, back to (N, O, H, W).</summary>

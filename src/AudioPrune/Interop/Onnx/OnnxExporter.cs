@@ -136,13 +136,7 @@ public static class OnnxExporter
                     writer.Node("Gemm", l.Name, gemmInputs, y, OnnxGraphWriter.Int("transB", 1));
                     break;
                 case AddNode a:
-                    var sum = x[0];
-                    for (var i = 1; i < x.Length; i++)
-                    {
-                        var target = i == x.Length - 1 ? y : writer.Unique($"{a.Name}_partial{i}");
-                        writer.Node("Add", i == x.Length - 1 ? a.Name : target, [sum, x[i]], target);
-                        sum = target;
-                    }
+                    writer.Sum(x, y, a.Name);
                     break;
                 case ConcatNode c:
                     writer.Node("Concat", c.Name, x, y, OnnxGraphWriter.Int("axis", c.Axis + 1));

@@ -29,6 +29,22 @@ internal sealed class OnnxGraphWriter
         Graph.Node.Add(node);
     }
 
+    /// <summary>
+    /// <paramref name="terms"/> added left to right into <paramref name="output"/>: a chain of binary Add nodes, the last
+    /// one named <paramref name="name"/>. A single term writes nothing (the caller already has it in place).
+    /// </summary>
+    public void Sum(IReadOnlyList<string> terms, string output, string name)
+    {
+        var total = terms[0];
+        for (var i = 1; i < terms.Count; i++)
+        {
+            var last = i == terms.Count - 1;
+            var target = last ? output : Unique($"{name}_partial{i}");
+            Node("Add", last ? name : target, [total, terms[i]], target);
+            total = target;
+        }
+    }
+
     public string Initializer(string name, TensorData data)
     {
         var tensor = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
