@@ -33,15 +33,31 @@ public sealed class ConvolutionLayoutTests
     }
 
     [Fact]
-    public void Rows_are_folded_for_stride_1_layers_with_at_most_two_blocks_of_filters_and_an_even_height()
+    public void The_row_fold_is_the_cheapest_in_padded_multiply_adds_with_few_blocks_penalised()
     {
-        Assert.True(ConvolutionPlan.For(Conv(11, 11), new Shape(11, 40, 500), ConvolutionLayout.Blocked8).FoldRows);
-        Assert.True(ConvolutionPlan.For(Conv(16, 16), new Shape(16, 40, 500), ConvolutionLayout.Blocked8).FoldRows);
-        Assert.False(ConvolutionPlan.For(Conv(16, 32), new Shape(32, 8, 100), ConvolutionLayout.Blocked8).FoldRows);
-        Assert.True(ConvolutionPlan.For(Conv(16, 32), new Shape(32, 8, 100), ConvolutionLayout.Blocked16).FoldRows);
-        Assert.False(ConvolutionPlan.For(Conv(16, 16), new Shape(16, 41, 500), ConvolutionLayout.Blocked8).FoldRows);
-        Assert.False(ConvolutionPlan.For(Conv(16, 16, stride: 2), new Shape(16, 20, 250), ConvolutionLayout.Blocked8).FoldRows);
-        Assert.True(ConvolutionPlan.For(Conv(16, 16), new Shape(16, 40, 500), ConvolutionLayout.Plain).IsPlain);
+        int Fold(int inChannels, int outChannels, Shape output, ConvolutionLayout layout, int stride = 1) =>
+            ConvolutionPlan.For(Conv(inChannels, outChannels, stride), output, layout).RowFold;
+        var wide = new Shape(11, 40, 500);
+        // 8-channel blocks: rows folded by 2 up to two blocks of filters, as measured on AVX2.
+        Assert.Equal(2, Fold(11, 11, wide, ConvolutionLayout.Blocked8));
+        Assert.Equal(2, Fold(16, 16, wide, ConvolutionLayout.Blocked8));
+        Assert.Equal(1, Fold(16, 32, new Shape(32, 8, 100), ConvolutionLayout.Blocked8));
+        Assert.Equal(1, Fold(11, 22, new Shape(22, 8, 100), ConvolutionLayout.Blocked8));
+        // 16-channel blocks: 11 filters fold by 4 (44 of 48 filters used), 16 by 2, 32 already fill two blocks.
+        Assert.Equal(4, Fold(11, 11, wide, ConvolutionLayout.Blocked16));
+        // A single input channel saves too little for the interleave, unless the kernel is short of blocks.
+        Assert.Equal(1, Fold(1, 11, wide, ConvolutionLayout.Blocked16));
+        Assert.Equal(1, Fold(1, 16, wide, ConvolutionLayout.Blocked16));
+        Assert.Equal(2, Fold(1, 11, wide, ConvolutionLayout.Blocked8));
+        Assert.Equal(2, Fold(16, 16, wide, ConvolutionLayout.Blocked16));
+        Assert.Equal(2, Fold(11, 22, new Shape(22, 8, 100), ConvolutionLayout.Blocked16));
+        Assert.Equal(1, Fold(16, 32, new Shape(32, 8, 100), ConvolutionLayout.Blocked16));
+        Assert.Equal(1, Fold(64, 64, wide, ConvolutionLayout.Blocked16));
+        // Rows fold only at stride 1 and when the fold divides the output height.
+        Assert.Equal(2, Fold(11, 11, new Shape(11, 42, 500), ConvolutionLayout.Blocked16));
+        Assert.Equal(1, Fold(16, 16, new Shape(16, 41, 500), ConvolutionLayout.Blocked8));
+        Assert.Equal(1, Fold(16, 16, new Shape(16, 20, 250), ConvolutionLayout.Blocked8, stride: 2));
+        Assert.True(ConvolutionPlan.For(Conv(16, 16), wide, ConvolutionLayout.Plain).IsPlain);
     }
 
     public static TheoryData<string, ConvolutionLayout> Cases()
@@ -89,10 +105,17 @@ public sealed class ConvolutionLayoutTests
 
         Assert.Equal(3, Count(ConvolutionLayout.Plain, "Conv"));
         Assert.Equal(0, Count(ConvolutionLayout.Plain, "Slice"));
-        // conv1 and conv2 folded (11 filters <= 2 x 8); conv2 and conv3 read 11 channels, split 8 + 3.
+        // conv1 and conv2 folded by 2 (11 filters <= 2 x 8); conv2 and conv3 read 11 channels, split 8 + 3.
         Assert.Equal(5, Count(ConvolutionLayout.Blocked8, "Conv"));
         Assert.Equal(2, Count(ConvolutionLayout.Blocked8, "Transpose"));
         Assert.Equal(4, Count(ConvolutionLayout.Blocked8, "Slice"));
+        // 16-channel blocks: conv2 folded by 4, conv3 by 2; no input is split (1 and 11 channels are below the block).
+        Assert.Equal(2, Count(ConvolutionLayout.Blocked16, "Transpose"));
+        Assert.Equal(0, Count(ConvolutionLayout.Blocked16, "Slice"));
+        // Each ReLU sits between its convolution and the interleave, where ONNX Runtime fuses it.
+        var graph = OnnxExporter.Build(model, new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: ConvolutionLayout.Blocked16)).Graph;
+        foreach (var relu in graph.Node.Where(n => n.OpType == "Relu" && n.Name != "relu4"))
+            Assert.Contains(graph.Node, n => n.Output.Contains(relu.Input[0]) && n.OpType == "Conv");
     }
 
     /// <summary>Odd heights and widths, a stride-2 layer, no-bias and grouped convolutions, 20 channels (off both blocks).</summary>

@@ -5,36 +5,70 @@ namespace AudioPrune.Interop.Onnx;
 
 /// <summary>
 /// How one convolution is written for ONNX Runtime's blocked CPU kernels, which hold channels in blocks of B
-/// (8 with AVX2, 16 with AVX-512). Two exact rewrites, chosen from measurements on an AVX2 core:
+/// (8 with AVX2, 16 with AVX-512) and pad a layer's filters up to a whole number of blocks. Two exact rewrites:
 /// <list type="bullet">
 /// <item><b>Input chunks.</b> The blocked kernels take an input whose channel count is a multiple of B, or below
-/// B; any other count (a pruned 11) falls back to im2col and GEMM, which ran DCASE21_Net's 11-to-11 7x7 layer at
-/// 5.9 ms. Split into a multiple of B and a remainder, each chunk's convolution is blocked and the partial
-/// outputs are added.</item>
-/// <item><b>Row folding.</b> A blocked kernel computes up to four output blocks per input load; a layer with 2B
-/// filters or fewer leaves it half idle. Output rows 2g and 2g+1 become separate filters of one stride-2
-/// convolution one row taller (2 x filters, the upper or lower kernel row zero), interleaved back after. The
-/// unpruned 16-to-16 layer went from 8.4 to 5.9 ms, the pruned 11-to-11 (with chunks) to 3.6 ms, although 1/8
-/// of the folded kernel is zeros.</item>
+/// B; any other count (a pruned 11 with B = 8) falls back to im2col and GEMM, which ran DCASE21_Net's 11-to-11
+/// 7x7 layer at 5.9 ms on an AVX2 core. Split into a multiple of B and a remainder, each chunk's convolution is
+/// blocked and the partial outputs are added.</item>
+/// <item><b>Row folding.</b> With a fold of r, output row r g + i of filter o becomes row g of filter o r + i of one
+/// convolution with row stride r and a kernel r - 1 rows taller (that filter's kernel moved down i rows, zeros
+/// around it), interleaved back after. Folding multiplies the filters, which fills the padded blocks and the
+/// kernel's register tile, at the price of the zeros in the taller kernel.</item>
 /// </list>
-/// Layers with more than 2B filters are not folded (DCASE21_Net's 32-filter conv3 was slower folded).
+/// The fold is the one with the lowest <see cref="Cost"/>; see there for the measurements behind it.
 /// </summary>
-public sealed record ConvolutionPlan(bool FoldRows, IReadOnlyList<ChannelRange> InputChunks)
+public sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> InputChunks)
 {
+    /// <summary>
+    /// The folds tried, in order of preference when two cost the same. Rows only: interleaving folded rows back
+    /// moves whole rows, but folded columns are scattered one number at a time, which cost more than the fold saved
+    /// (a 2 x 2 fold's DepthToSpace took 320-360 us per DCASE21_Net layer on AVX-512, a row interleave 40-120 us).
+    /// </summary>
+    private static readonly int[] RowFolds = [1, 2, 4];
+
     public static ConvolutionPlan For(Conv2dNode conv, Shape output, ConvolutionLayout layout)
     {
         var block = layout.BlockChannels();
         var whole = new[] { new ChannelRange(0, conv.InChannels) };
-        if (block == 0 || conv.Groups != 1) return new ConvolutionPlan(false, whole);
+        if (block == 0 || conv.Groups != 1) return new ConvolutionPlan(1, whole);
         var aligned = conv.InChannels / block * block;
         var chunks = aligned > 0 && aligned < conv.InChannels
             ? new[] { new ChannelRange(0, aligned), new ChannelRange(aligned, conv.InChannels - aligned) }
             : whole;
-        var fold = conv.Stride.H == 1 && output[1] % 2 == 0 && conv.OutChannels <= 2 * block;
+        var fold = RowFolds.Where(r => CanFold(conv, output, r)).MinBy(r => Cost(conv, r, layout));
         return new ConvolutionPlan(fold, chunks);
     }
 
-    public bool IsPlain => !FoldRows && InputChunks.Count == 1;
+    /// <summary>Rows fold by r when the layer's row stride is 1 and r divides the output height.</summary>
+    public static bool CanFold(Conv2dNode conv, Shape output, int rowFold) =>
+        rowFold == 1 || (conv.Stride.H == 1 && output[1] % rowFold == 0);
+
+    /// <summary>
+    /// Relative time per output position of the layer folded by <paramref name="rowFold"/>, in multiply-adds of the
+    /// blocked kernel. The kernel really does the multiply-adds of filters padded to whole blocks and of the taller
+    /// kernel, shared by the folded rows, and runs slower when it gets too few output blocks to fill its register
+    /// tile: on an AVX2 core (B = 8) the 16-to-16 7x7 layer of DCASE21_Net ran 8.4 ms with 2 blocks and 5.9 ms folded
+    /// to 4 blocks with 14 % more multiply-adds (at least 1.5x per multiply-add); on AVX-512 (B = 16) one block ran
+    /// 1.35x slower per multiply-add than 2, 3 or 4 (11-to-11 and 16-to-16 7x7 layers at 40 x 500). A fold also pays
+    /// for its interleave: moving an output number took 0.2-0.4 ns on AVX-512, a multiply-add about 10 ps there.
+    /// </summary>
+    public static double Cost(Conv2dNode conv, int rowFold, ConvolutionLayout layout)
+    {
+        var block = layout.BlockChannels();
+        var blocks = (conv.OutChannels * rowFold + block - 1) / block;
+        var kernel = (conv.Kernel.H + rowFold - 1) * conv.Kernel.W;
+        var (fewBlocks, penalty) = layout == ConvolutionLayout.Blocked8 ? (2, 1.5) : (1, 1.35);
+        var compute = (double)conv.InChannels * blocks * block * kernel / rowFold * (blocks <= fewBlocks ? penalty : 1.0);
+        return compute + (rowFold > 1 ? InterleaveCostPerNumber * conv.OutChannels : 0);
+    }
+
+    /// <summary>What moving one output number back into place costs, in multiply-adds (see <see cref="Cost"/>).</summary>
+    private const double InterleaveCostPerNumber = 40;
+
+    public bool IsFolded => RowFold > 1;
+
+    public bool IsPlain => !IsFolded && InputChunks.Count == 1;
 }
 
 /// <summary>Input channels [Start, Start + Count).</summary>

@@ -7,26 +7,42 @@ namespace AudioPrune.Interop.Onnx;
 /// <summary>Writes one convolution as ONNX nodes following its <see cref="ConvolutionPlan"/>.</summary>
 internal static class ConvolutionWriter
 {
+    /// <summary>
+    /// Writes the convolution of <paramref name="x"/> into <paramref name="y"/>. An element-wise
+    /// <paramref name="activation"/> (writing its first tensor into its second) goes before the interleave of a
+    /// folded layer, where ONNX Runtime fuses it into the convolution.
+    /// </summary>
     public static void Write(OnnxGraphWriter writer, Conv2dNode conv, string x, string y, TensorData weight, TensorData? bias,
-        string nodeName, ConvolutionPlan plan, Shape output)
+        string nodeName, ConvolutionPlan plan, Shape output, Action<string, string>? activation = null)
     {
-        var kernel = conv.Kernel;
-        var stride = conv.Stride;
-        long[] pads = [conv.Padding.H, conv.Padding.W, conv.Padding.H, conv.Padding.W];
-        if (plan.FoldRows)
+        var fold = plan.RowFold;
+        if (plan.IsFolded) (weight, bias) = (FoldRows(weight, fold), bias is null ? null : FoldBias(bias, fold));
+        var linear = plan.IsFolded || activation is not null ? writer.Unique($"{nodeName}_{(plan.IsFolded ? "folded" : "linear")}") : y;
+        Convolve(writer, conv, x, linear, weight, bias, nodeName, plan);
+        var activated = linear;
+        if (activation is not null)
         {
-            (weight, bias) = (FoldRows(weight), bias is null ? null : FoldBias(bias));
-            kernel = kernel with { H = kernel.H + 1 };
-            stride = stride with { H = 2 };
-            pads[2] += 1; // the extra kernel row reads one row past the bottom for the last odd output row
+            activated = plan.IsFolded ? writer.Unique($"{nodeName}_activated") : y;
+            activation(linear, activated);
         }
-        var sum = plan.FoldRows ? writer.Unique($"{nodeName}_folded") : y;
+        if (plan.IsFolded) Interleave(writer, activated, y, output, fold, nodeName);
+    }
+
+    /// <summary>One Conv node per input chunk of the plan, their outputs added into <paramref name="y"/>.</summary>
+    private static void Convolve(OnnxGraphWriter writer, Conv2dNode conv, string x, string y, TensorData weight, TensorData? bias,
+        string nodeName, ConvolutionPlan plan)
+    {
+        var fold = plan.RowFold;
+        var kernel = conv.Kernel with { H = conv.Kernel.H + fold - 1 };
+        var stride = conv.Stride with { H = conv.Stride.H * fold };
+        // The taller kernel reads past the bottom edge for the last folded rows.
+        long[] pads = [conv.Padding.H, conv.Padding.W, conv.Padding.H + fold - 1, conv.Padding.W];
         var single = plan.InputChunks.Count == 1;
         var parts = new List<string>();
         foreach (var chunk in plan.InputChunks)
         {
             var input = single ? x : Slice(writer, x, chunk, nodeName);
-            var part = single ? sum : writer.Unique($"{nodeName}_in{chunk.Start}");
+            var part = single ? y : writer.Unique($"{nodeName}_in{chunk.Start}");
             var chunkWeight = single ? weight : SliceInputChannels(weight, chunk);
             var inputs = new List<string> { input, writer.Initializer($"{conv.Name}.weight", chunkWeight) };
             if (bias is not null && chunk.Start == 0) inputs.Add(writer.Initializer($"{conv.Name}.bias", bias));
@@ -35,29 +51,29 @@ internal static class ConvolutionWriter
                 OnnxGraphWriter.Ints("pads", pads), OnnxGraphWriter.Ints("dilations", 1, 1), OnnxGraphWriter.Int("group", conv.Groups));
             parts.Add(part);
         }
-        writer.Sum(parts, sum, $"{nodeName}_sum");
-        if (plan.FoldRows) InterleaveRows(writer, sum, y, output, nodeName);
+        writer.Sum(parts, y, $"{nodeName}_sum");
     }
 
-    /// <summary>Filter (o, row parity p) of the stride-2 form is filter o moved down p rows in a kernel one row taller.</summary>
-    private static TensorData FoldRows(TensorData weight)
+    /// <summary>Filter (o, i), at index o r + i for a fold of r, is filter o moved down i rows in a kernel r - 1 rows taller.</summary>
+    private static TensorData FoldRows(TensorData weight, int fold)
     {
         var (filters, channels, height, width) = (weight.Shape[0], weight.Shape[1], weight.Shape[2], weight.Shape[3]);
-        var folded = new float[2 * filters * channels * (height + 1) * width];
+        var foldedHeight = height + fold - 1;
+        var folded = new float[filters * fold * channels * foldedHeight * width];
         for (var o = 0; o < filters; o++)
-            for (var parity = 0; parity < 2; parity++)
+            for (var i = 0; i < fold; i++)
                 for (var c = 0; c < channels; c++)
                     for (var row = 0; row < height; row++)
                     {
                         var source = ((o * channels + c) * height + row) * width;
-                        var target = (((2 * o + parity) * channels + c) * (height + 1) + row + parity) * width;
+                        var target = (((o * fold + i) * channels + c) * foldedHeight + row + i) * width;
                         Array.Copy(weight.Data, source, folded, target, width);
                     }
-        return new TensorData([2 * filters, channels, height + 1, width], folded);
+        return new TensorData([filters * fold, channels, foldedHeight, width], folded);
     }
 
-    private static TensorData FoldBias(TensorData bias) =>
-        new([2 * bias.Shape[0]], bias.Data.SelectMany(b => new[] { b, b }).ToArray());
+    private static TensorData FoldBias(TensorData bias, int fold) =>
+        new([fold * bias.Shape[0]], bias.Data.SelectMany(b => Enumerable.Repeat(b, fold)).ToArray());
 
     private static TensorData SliceInputChannels(TensorData weight, ChannelRange range)
     {
@@ -78,13 +94,13 @@ internal static class ConvolutionWriter
         return sliced;
     }
 
-    /// <summary>(N, 2O, H/2, W) with channel 2o+p holding rows 2g+p of filter o, back to (N, O, H, W).</summary>
-    private static void InterleaveRows(OnnxGraphWriter writer, string folded, string y, Shape output, string nodeName)
+    /// <summary>(N, O r, H/r, W) with channel o r + i holding rows r g + i of filter o, back to (N, O, H, W).</summary>
+    private static void Interleave(OnnxGraphWriter writer, string folded, string y, Shape output, int fold, string nodeName)
     {
         var (filters, height, width) = (output[0], output[1], output[2]);
         var split = writer.Unique($"{nodeName}_parity");
         var moved = writer.Unique($"{nodeName}_rows");
-        writer.Node("Reshape", split, [folded, writer.Int64Initializer($"{split}_shape", [0, filters, 2, height / 2, width])], split);
+        writer.Node("Reshape", split, [folded, writer.Int64Initializer($"{split}_shape", [0, filters, fold, height / fold, width])], split);
         writer.Node("Transpose", moved, [split], moved, OnnxGraphWriter.Ints("perm", 0, 1, 3, 2, 4));
         writer.Node("Reshape", $"{nodeName}_interleave", [moved, writer.Int64Initializer($"{nodeName}_shape", [0, filters, height, width])], y);
     }

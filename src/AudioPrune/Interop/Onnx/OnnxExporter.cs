@@ -72,17 +72,22 @@ public static class OnnxExporter
         private readonly Dictionary<string, string> tensorOf = new(StringComparer.Ordinal) { [NetworkGraph.InputName] = InputName };
         private readonly IReadOnlyDictionary<string, Conv2dNode> folded = options.FoldBatchNorm
             ? BatchNormFolding.Foldable(graph) : new Dictionary<string, Conv2dNode>();
+        private readonly Dictionary<string, ActivationNode> fusedActivations = new(StringComparer.Ordinal);
 
         public void Run()
         {
             var foldedConvs = folded.Values.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            FindFusedActivations(foldedConvs);
+            var fused = fusedActivations.Values.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var node in graph.Nodes)
             {
                 var inputs = node.Inputs.Select(i => tensorOf[i]).ToArray();
-                var output = node == graph.Output ? writer.Unique(OutputName) : writer.Unique(node.Name);
-                if (node is DropoutNode || foldedConvs.Contains(node.Name))
+                var output = node == graph.Output ? writer.Unique(OutputName)
+                    : writer.Unique(fusedActivations.TryGetValue(node.Name, out var activation) ? activation.Name : node.Name);
+                if (node is DropoutNode || foldedConvs.Contains(node.Name) || fused.Contains(node.Name))
                 {
-                    // Dropout is the identity in inference; a folded convolution is written with its batch norm.
+                    // Dropout is the identity in inference; a folded convolution is written with its batch norm, a fused
+                    // activation with its convolution.
                     tensorOf[node.Name] = inputs[0];
                     if (node != graph.Output) continue;
                     writer.Node("Identity", node.Name, inputs, output);
@@ -95,6 +100,21 @@ public static class OnnxExporter
                 var info = OnnxGraphWriter.Value(output, BatchParam, graph.ShapeOf(node.Name).Dims);
                 if (node == graph.Output) writer.Graph.Output.Add(info);
                 else writer.Graph.ValueInfo.Add(info);
+            }
+        }
+
+        /// <summary>
+        /// The element-wise activations that are the only reader of a convolution's output (or of its folded batch
+        /// norm's), keyed by that node: they are written inside the convolution, before a folded layer's interleave.
+        /// </summary>
+        private void FindFusedActivations(HashSet<string> foldedConvs)
+        {
+            foreach (var activation in graph.NodesOf<ActivationNode>())
+            {
+                if (activation.Kind == ActivationKind.Softmax || activation == graph.Output || !graph.Contains(activation.Inputs[0])) continue;
+                var source = graph[activation.Inputs[0]];
+                var writesConvolution = source is Conv2dNode && !foldedConvs.Contains(source.Name) || folded.ContainsKey(source.Name);
+                if (writesConvolution && graph.ConsumersOf(source.Name).Count == 1) fusedActivations[source.Name] = activation;
             }
         }
 
@@ -150,7 +170,8 @@ public static class OnnxExporter
         {
             var name = nodeName ?? c.Name;
             var output = graph.ShapeOf(c.Name);
-            ConvolutionWriter.Write(writer, c, x, y, weight, bias, name, ConvolutionPlan.For(c, output, options.Layout), output);
+            Action<string, string>? activate = fusedActivations.TryGetValue(name, out var a) ? (from, to) => Activation(a, from, to) : null;
+            ConvolutionWriter.Write(writer, c, x, y, weight, bias, name, ConvolutionPlan.For(c, output, options.Layout), output, activate);
         }
 
         private void BatchNorm(BatchNormNode b, string x, string y)
