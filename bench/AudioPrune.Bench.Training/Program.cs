@@ -44,8 +44,9 @@ foreach (var threads in settings.Threads)
 static string OneDnnIsaText()
 {
     var value = Environment.GetEnvironmentVariable(NativeRuntime.OneDnnIsaVariable);
-    if (NativeRuntime.OneDnnIsaCap is not null) return $"capped at {NativeRuntime.OneDnnIsaCap} by the library (CPU with AVX-512)";
-    return value is null ? "uncapped" : $"{NativeRuntime.OneDnnIsaVariable}={value} (set by the caller)";
+    var isa = value is null ? "uncapped" : $"{NativeRuntime.OneDnnIsaVariable}={value} (set by the caller)";
+    var block = NativeRuntime.OneDnnChannelBlock;
+    return block == 0 ? isa : $"{isa}; convolution channels padded to blocks of {block} (CPU with AVX-512)";
 }
 
 internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Threads)

@@ -3,7 +3,6 @@ using AudioPrune.Audio;
 using AudioPrune.Common;
 using AudioPrune.Data;
 using AudioPrune.Graph;
-using AudioPrune.Runtime;
 using AudioPrune.Training;
 
 namespace AudioPrune.Cli.Commands;
@@ -107,9 +106,6 @@ public sealed class TrainingFlags
     {
         output.WriteLine($"data: {data.Layout}, {data.ClassNames.Count} classes; train {data.Splits.Train.Count}, validation {data.Splits.Validation.Count}, test {data.Splits.Test.Count} examples ({data.Plan.Method})");
         if (data.Skipped.Count > 0) output.WriteLine($"skipped: {data.Skipped.Count} file(s), e.g. {data.Skipped[0].Path}: {data.Skipped[0].Reason}");
-        if (NativeRuntime.OneDnnIsaCap is { } cap)
-            output.WriteLine($"note: convolutions capped at {cap} on this AVX-512 CPU for exact gradients (about 4x slower); " +
-                             $"set {NativeRuntime.OneDnnIsaVariable}=ALL to lift the cap");
         var live = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
         var result = TrainingRuns.FitOrResume(model, data.Splits, options, new SynchronousProgress(e =>
         {

@@ -28,43 +28,22 @@ public static class NativeRuntime
 #pragma warning restore CA2255
     internal static void Initialize()
     {
-        LimitOneDnnIsa();
         TuneAllocator();
     }
 
     /// <summary>The variable oneDNN (libtorch's CPU convolution library) reads its instruction-set cap from.</summary>
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
-    /// <summary>The cap applied on CPUs with AVX-512: the widest instruction set that trained correctly there.</summary>
-    public const string Avx512OneDnnIsaCap = "SSE41";
-
-    /// <summary>The cap this process set (null when none was needed, or the user had set one).</summary>
-    public static string? OneDnnIsaCap { get; private set; }
-
     /// <summary>
-    /// On the project's AMD EPYC machines that report AVX-512 (with bf16), libtorch 2.10's oneDNN returned wrong,
-    /// sometimes NaN, convolution gradients: against a float64 reference 110 (AVX2 cap) and 149 (no cap) of 560
-    /// checks over 3x3 and 7x7 convolutions with 1 to 32 channels were off, worst for channel counts that are not
-    /// multiples of 8 (which pruning produces); capped at AVX the checks passed but fine-tuning a pruned DCASE21_Net
-    /// still turned NaN, and only SSE4.1 trained normally. On the EPYC machines without AVX-512, the uncapped AVX2
-    /// kernels were exact (0 of 2,592 checks off, three processes at once on two loaded cores) and four times faster
-    /// than SSE4.1, so the cap is applied only where AVX-512 is present. oneDNN reads the variable from the native
-    /// environment at its first use, hence libc's setenv (.NET's Environment does not reach native getenv). A value
-    /// the user already set wins, and the convolution-gradient tests check whichever kernels end up running.
+    /// The channel block to which convolutions pad the channels their oneDNN kernels sum over (see
+    /// <see cref="Graph.Torch.BlockAlignedConvolution"/>): 16 on CPUs with AVX-512, 0 (no padding) elsewhere. On the
+    /// project's AMD EPYC machines with AVX-512, libtorch 2.10's oneDNN returned wrong or NaN convolution results
+    /// for a partial block of those channels, under its AVX-512 kernels and under an AVX2 or AVX cap; capping it at
+    /// SSE4.1 was exact but four times slower. On the EPYC machines without AVX-512 the AVX2 kernels were exact
+    /// (0 of 2,592 gradient checks off), so nothing is padded there. The convolution-gradient tests check whichever
+    /// kernels and padding run.
     /// </summary>
-    public static void LimitOneDnnIsa()
-    {
-        if (!OperatingSystem.IsLinux() || !CpuHasAvx512()) return;
-        try
-        {
-            if (getenv(OneDnnIsaVariable) != IntPtr.Zero) return;
-            if (setenv(OneDnnIsaVariable, Avx512OneDnnIsaCap, 0) == 0) OneDnnIsaCap = Avx512OneDnnIsaCap;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // Not glibc/musl: nothing to set.
-        }
-    }
+    public static int OneDnnChannelBlock { get; } = CpuHasAvx512() ? 16 : 0;
 
     /// <summary>
     /// AVX-512 Foundation as the processor reports it (CPUID leaf 7, EBX bit 16), the way oneDNN decides: .NET's own
@@ -94,12 +73,6 @@ public static class NativeRuntime
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);
-
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int setenv(string name, string value, int overwrite);
-
-    [DllImport("libc", EntryPoint = "getenv")]
-    private static extern IntPtr getenv(string name);
 
     [DllImport("libc", EntryPoint = "gnu_get_libc_version")]
     private static extern IntPtr gnu_get_libc_version();

@@ -52,7 +52,7 @@ public sealed class SingleChannelConvolution : autograd.SingleTensorFunction<Sin
         // input is the batch seen as channels (1, N, H, W) and whose filters are the gradients (O, N, H', W').
         using var batchAsChannels = input.transpose(0, 1);
         using var filters = gradOutput.transpose(0, 1);
-        using var weightGrad = nn.functional.conv2d(batchAsChannels, filters, padding: [padding.H, padding.W]);
+        using var weightGrad = BlockAlignedConvolution.Conv2d(batchAsChannels, filters, null, Size2.Square(1), padding, alignFilters: false);
         var outChannels = gradOutput.shape[1];
         var weightShape = new[] { outChannels, 1, weightGrad.shape[2], weightGrad.shape[3] };
         var biasGrad = (bool)ctx.get_data(HasBiasKey) ? gradOutput.sum([0, 2, 3]) : null;

@@ -89,8 +89,8 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     private Tensor Run(Node node, Tensor[] inputs) => node switch
     {
         BatchNormNode { Axis: not 0 } b => NormaliseAxis(layers[b.Name], inputs[0], b.Axis + 1),
-        Conv2dNode c when NeedsOnlyWeightGradient(c, inputs[0]) => RunSingleChannel(c, inputs[0]),
-        Conv2dNode or BatchNormNode or LinearNode or DropoutNode => layers[node.Name].call(inputs[0]),
+        Conv2dNode c => Convolve(c, inputs[0]),
+        BatchNormNode or LinearNode or DropoutNode => layers[node.Name].call(inputs[0]),
         ActivationNode { Kind: ActivationKind.Relu } a when inPlaceActivations.Contains(a.Name) => inputs[0].relu_(),
         ActivationNode a => Activate(a, inputs[0]),
         Pool2dNode p => Pool(p, inputs[0]),
@@ -106,10 +106,17 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         training && is_grad_enabled() && !input.requires_grad && SingleChannelConvolution.Supports(node)
         && ((Conv2d)layers[node.Name]).weight!.requires_grad;
 
-    private Tensor RunSingleChannel(Conv2dNode node, Tensor input)
+    /// <summary>
+    /// libtorch's convolution, except for the first-layer form of <see cref="SingleChannelConvolution"/> and the
+    /// channel padding of <see cref="BlockAlignedConvolution"/> (one group only; grouped kernels were exact).
+    /// </summary>
+    private Tensor Convolve(Conv2dNode node, Tensor input)
     {
         var conv = (Conv2d)layers[node.Name];
-        return SingleChannelConvolution.Run(input, conv.weight!, conv.bias, node.Padding);
+        if (NeedsOnlyWeightGradient(node, input)) return SingleChannelConvolution.Run(input, conv.weight!, conv.bias, node.Padding);
+        if (node.Groups != 1) return conv.call(input);
+        var inputGradient = input.requires_grad && is_grad_enabled();
+        return BlockAlignedConvolution.Conv2d(input, conv.weight!, conv.bias, node.Stride, node.Padding, alignFilters: inputGradient);
     }
 
     /// <summary>
