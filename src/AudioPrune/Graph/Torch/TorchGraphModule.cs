@@ -103,7 +103,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>A trainable single-channel convolution over an input that gets no gradient (the network input).</summary>
     private bool NeedsOnlyWeightGradient(Conv2dNode node, Tensor input) =>
-        training && is_grad_enabled() && !input.requires_grad && SingleChannelConvolution.Supports(node)
+        training && is_grad_enabled() && !input.requires_grad && SingleChannelConvolution.PaysOnThisCpu && SingleChannelConvolution.Supports(node)
         && ((Conv2d)layers[node.Name]).weight!.requires_grad;
 
     /// <summary>
