@@ -20,7 +20,7 @@ public sealed record LatencyResult(
 
 public static class LatencyBenchmark
 {
-    /// <summary>Times the model (and its parent, interleaved in the same run) on seeded random input.</summary>
+    /// <summary>Times the model (and its parent, run for run in alternation) on seeded random input.</summary>
     public static LatencyResult Run(ModelArtifact model, LatencySettings settings, ModelArtifact? parent = null)
     {
         if (settings.Batch < 1) throw new UserInputException($"--batch must be at least 1, got {settings.Batch}");
@@ -28,18 +28,17 @@ public static class LatencyBenchmark
         if (parent is not null && !parent.Graph.Input.Equals(model.Graph.Input))
             throw new UserInputException($"the parent's input {parent.Graph.Input} differs from the model's {model.Graph.Input}");
         var input = RandomInput(model.Graph.Input, settings.Batch, settings.Seed);
-        var stats = Time(model, settings, input);
         var macs = ComplexityReport.Of(model.Graph).Macs;
-        if (parent is null) return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, stats);
-        var parentStats = Time(parent, settings, input);
+        using var engine = InferenceEngines.Create(settings.Engine, model, settings.Threads);
+        void RunModel() => engine.Run(input, settings.Batch);
+        if (parent is null)
+            return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs,
+                LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs));
+        using var parentEngine = InferenceEngines.Create(settings.Engine, parent, settings.Threads);
+        var (stats, parentStats) = LatencyMeter.MeasureInterleaved(RunModel, () => parentEngine.Run(input, settings.Batch),
+            settings.Warmup, settings.Runs);
         return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, stats,
             ComplexityReport.Of(parent.Graph).Macs, parentStats);
-    }
-
-    private static LatencyStats Time(ModelArtifact model, LatencySettings settings, float[] input)
-    {
-        using var engine = InferenceEngines.Create(settings.Engine, model, settings.Threads);
-        return LatencyMeter.Measure(() => engine.Run(input, settings.Batch), settings.Warmup, settings.Runs);
     }
 
     private static float[] RandomInput(Shape example, int batch, int seed)
