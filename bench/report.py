@@ -199,8 +199,9 @@ def training_section(results):
            "script, each timing 1 and 2 threads; the rounds alternate so that a change in the machine's load falls on "
            "both. Per round: the median step time of the timed steps. The table gives the median over the rounds "
            "(min-max over the rounds in brackets); the ratio is TorchSharp samples/s over PyTorch samples/s, from "
-           "those medians, with each round's own ratio after it. The oneDNN instruction set is given in the headers "
-           "(the library caps it only on CPUs with AVX-512, see `src/AudioPrune/Runtime/NativeRuntime.cs`).", ""]
+           "those medians, with each round's own ratio after it. The oneDNN instruction set is given in the headers, "
+           "with the channel padding the library applies on CPUs with AVX-512 (see "
+           "`src/AudioPrune/Graph/Torch/BlockAlignedConvolution.cs`).", ""]
     out += [f"`{h[0]}`" for h in headers if h] + [""]
     rows, met, one = [], bool(ts_rounds) and bool(pt_rounds), None
     for threads in sorted(ts_rounds[0] if ts_rounds else {}):
@@ -231,7 +232,7 @@ def latency_section(results):
            "`audioprune bench MODEL --engine E --batch B --threads 1 --parent dcase21`: median of the timed runs "
            "(p10-p90 in brackets), milliseconds per batch. The pruned DCASE21_Net models keep the L1-largest filters "
            "at the papers' widths (`audioprune prune dcase21 --method l1 --keep ...`). Speed-up = parent median / "
-           "model median in the same process; MAC efficiency = speed-up / MACs ratio; ideal floor = parent median / "
+           "model median in the same process, the two timed in alternating blocks of 5 runs; MAC efficiency = speed-up / MACs ratio; ideal floor = parent median / "
            "MACs ratio (the latency if time fell in proportion to MACs). torch / onnx = TorchSharp median / ONNX "
            "Runtime median for the same model and batch. The parent is re-measured in each pruned model's run; compare its "
            "\"parent ms\" with the unpruned row to see how far the machine's load moved the figures between runs (a MAC "
