@@ -23,16 +23,17 @@ def tune_allocator():
         return False
 
 
-def dcase21(torch, classes=10):
+def dcase21(torch, widths=(16, 16, 32), classes=10):
     nn = torch.nn
+    c1, c2, c3 = widths
     # Keras original: 'same' 7x7 convolutions, BatchNormalization epsilon 1e-3, dropout 0.3.
     return nn.Sequential(
-        nn.Conv2d(1, 16, 7, padding=3), nn.BatchNorm2d(16, eps=1e-3), nn.ReLU(),
-        nn.Conv2d(16, 16, 7, padding=3), nn.BatchNorm2d(16, eps=1e-3), nn.ReLU(),
+        nn.Conv2d(1, c1, 7, padding=3), nn.BatchNorm2d(c1, eps=1e-3), nn.ReLU(),
+        nn.Conv2d(c1, c2, 7, padding=3), nn.BatchNorm2d(c2, eps=1e-3), nn.ReLU(),
         nn.MaxPool2d(5), nn.Dropout(0.3),
-        nn.Conv2d(16, 32, 7, padding=3), nn.BatchNorm2d(32, eps=1e-3), nn.ReLU(),
+        nn.Conv2d(c2, c3, 7, padding=3), nn.BatchNorm2d(c3, eps=1e-3), nn.ReLU(),
         nn.MaxPool2d((4, 100)), nn.Dropout(0.3),
-        nn.Flatten(), nn.Linear(32 * 2 * 1, 100), nn.ReLU(), nn.Dropout(0.3),
+        nn.Flatten(), nn.Linear(c3 * 2 * 1, 100), nn.ReLU(), nn.Dropout(0.3),
         nn.Linear(100, classes))
 
 
@@ -42,16 +43,18 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--widths", default="16,16,32", help="conv widths (a pruned DCASE21_Net)")
     args = parser.parse_args()
+    widths = tuple(int(w) for w in args.widths.split(","))
     tuned = tune_allocator()
     import torch  # after mallopt, before the first tensor
-    print(f"DCASE21_Net 1x40x500, 10 classes, batch {args.batch}, Adam lr 1e-3, {args.warmup} warm-up + "
+    print(f"DCASE21_Net {'/'.join(map(str, widths))} 1x40x500, 10 classes, batch {args.batch}, Adam lr 1e-3, {args.warmup} warm-up + "
           f"{args.steps} timed steps; PyTorch {torch.__version__}; allocator tuned: {tuned}; "
           f"oneDNN instruction set: {os.environ.get('ONEDNN_MAX_CPU_ISA', 'uncapped')}")
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
         torch.manual_seed(1)
-        model = dcase21(torch)
+        model = dcase21(torch, widths)
         model.train()
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         features = torch.randn(args.batch, 1, 40, 500)

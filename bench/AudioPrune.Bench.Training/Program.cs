@@ -9,19 +9,20 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Training throughput of DCASE21_Net (1x40x500 log-mel, 10 classes) with the trainer's own step
-// (forward, cross-entropy, backward, Adam update) at batch 32 on 1 and 2 threads.
-// Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Training [-- --steps 10 --warmup 3 --batch 32 --threads 1,2]
+// (forward, cross-entropy, backward, Adam update) at batch 32 on 1 and 2 threads; --widths gives the conv widths of a
+// pruned DCASE21_Net (the first filters of each layer kept), as fine-tuning trains it.
+// Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Training [-- --steps 10 --warmup 3 --batch 32 --threads 1,2 --widths 16,16,32]
 // The same measurement in PyTorch: bench/pytorch_train_step.py.
 var settings = BenchSettings.Parse(args);
-var zoo = ModelZoo.Create("dcase21");
-Console.WriteLine($"DCASE21_Net {zoo.Graph.Input}, {zoo.Graph.OutputShape[0]} classes, batch {settings.Batch}, Adam lr 1e-3, " +
+var zoo = WithWidths(ModelZoo.Create("dcase21").Graph, settings.Widths);
+Console.WriteLine($"DCASE21_Net {string.Join("/", settings.Widths)} {zoo.Graph.Input}, {zoo.Graph.OutputShape[0]} classes, batch {settings.Batch}, Adam lr 1e-3, " +
                   $"{settings.Warmup} warm-up + {settings.Steps} timed steps; TorchSharp {typeof(torch).Assembly.GetName().Version}; " +
                   $"oneDNN instruction set: {OneDnnIsaText()}");
 foreach (var threads in settings.Threads)
 {
     torch.set_num_threads(threads);
     torch.manual_seed(1);
-    using var module = TorchGraphModule.Create(zoo.Graph.WithoutProbabilityHead(), WeightInitializer.Initialize(zoo.Graph, 1));
+    using var module = TorchGraphModule.Create(zoo.Graph.WithoutProbabilityHead(), zoo.Weights);
     module.train();
     using var step = new TrainingStep(module, ModelHead.Of(zoo.Graph), new OptimizerSettings());
     using var features = torch.randn([settings.Batch, .. zoo.Graph.Input.Dims.Select(d => (long)d)]);
@@ -41,6 +42,15 @@ foreach (var threads in settings.Threads)
         $"threads {threads}: median step {median:F3} s (min {times[0]:F3}, max {times[^1]:F3}) -> {settings.Batch / median:F1} samples/s"));
 }
 
+// The network with its conv layers cut to the given widths (their first filters), as pruning rebuilds it.
+static (NetworkGraph Graph, WeightMap Weights) WithWidths(NetworkGraph graph, int[] widths)
+{
+    var convs = graph.ConvLayers;
+    if (widths.Length != convs.Count) throw new ArgumentException($"--widths needs {convs.Count} numbers");
+    var kept = convs.Zip(widths).ToDictionary(p => p.First.Name, p => Enumerable.Range(0, p.Second).ToArray());
+    return AudioPrune.Pruning.Surgery.NetworkSurgery.Apply(graph, WeightInitializer.Initialize(graph, 1), kept);
+}
+
 static string OneDnnIsaText()
 {
     var value = Environment.GetEnvironmentVariable(NativeRuntime.OneDnnIsaVariable);
@@ -49,7 +59,7 @@ static string OneDnnIsaText()
     return block == 0 ? isa : $"{isa}; convolution channels padded to blocks of {block} (CPU with AVX-512)";
 }
 
-internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Threads)
+internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Threads, int[] Widths)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -58,6 +68,7 @@ internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Thr
             int.Parse(Value("--steps") ?? "10", CultureInfo.InvariantCulture),
             int.Parse(Value("--warmup") ?? "3", CultureInfo.InvariantCulture),
             int.Parse(Value("--batch") ?? "32", CultureInfo.InvariantCulture),
-            (Value("--threads") ?? "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray());
+            (Value("--threads") ?? "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray(),
+            (Value("--widths") ?? "16,16,32").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray());
     }
 }
