@@ -39,7 +39,7 @@ public static class NativeRuntime
     /// <see cref="Graph.Torch.BlockAlignedConvolution"/>): 16 on CPUs with AVX-512, 0 (no padding) elsewhere. On the
     /// project's AMD EPYC machines with AVX-512, libtorch 2.10's oneDNN returned wrong or NaN convolution results
     /// for a partial block of those channels, under its AVX-512 kernels and under an AVX2 or AVX cap; capping it at
-    /// SSE4.1 was exact but four times slower. On the EPYC machines without AVX-512 the AVX2 kernels were exact
+    /// SSE4.1 was exact but 4.4-5.8x slower. On the EPYC machines without AVX-512 the AVX2 kernels were exact
     /// (0 of 2,592 gradient checks off), so nothing is padded there. The convolution-gradient tests check whichever
     /// kernels and padding run.
     /// </summary>
