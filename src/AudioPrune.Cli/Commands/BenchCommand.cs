@@ -18,7 +18,7 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "CPU threads of the engine", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Timed runs (after the warm-up)", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs", DefaultValueFactory = _ => 10 };
-        var parent = new Option<string?>("--parent") { Description = "The unpruned model, to report the measured speed-up beside the MACs ratio", HelpName = "MODEL" };
+        var parent = new Option<string?>("--parent") { Description = "The unpruned model, to report the measured speed-up beside the MACs ratio (model and parent timed in alternating blocks of 5 runs)", HelpName = "MODEL" };
         var json = CommonOptions.JsonOut();
         var command = new Command("bench", """
             Measure inference latency: warm-up, then repeated timed runs; median and spread.
