@@ -158,9 +158,13 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         _ => throw new GraphException($"node '{a.Name}': activation {a.Kind} has no TorchSharp implementation"),
     };
 
-    private static Tensor Pool(Pool2dNode p, Tensor x) => p.Kind == PoolKind.Max
-        ? nn.functional.max_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W])
-        : nn.functional.avg_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W], count_include_pad: false);
+    private static Tensor Pool(Pool2dNode p, Tensor x) => p.Kind switch
+    {
+        PoolKind.Max when NonOverlappingMaxPool.Supports(p) && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU =>
+            NonOverlappingMaxPool.Run(x, p.Kernel),
+        PoolKind.Max => nn.functional.max_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W]),
+        _ => nn.functional.avg_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W], count_include_pad: false),
+    };
 
     private static Tensor GlobalPool(GlobalPoolNode g, Tensor x)
     {
