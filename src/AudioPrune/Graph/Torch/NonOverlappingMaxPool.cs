@@ -9,8 +9,9 @@ namespace AudioPrune.Graph.Torch;
 /// <summary>
 /// Max pooling whose windows tile the input (kernel = stride, no padding), as DCASE21_Net's 5x5 and 4x100 and
 /// VGGish_Net's 2x2 pools are. libtorch's CPU kernel scans each window element by element and took 45-50 ms for
-/// DCASE21_Net's 5x5 pool at batch 32 on one AVX-512 core; this one takes the column maxima of a row of windows with
-/// SIMD, then each window's maximum among its columns, in 16-17 ms (VGGish_Net's 2x2 pools: 15 against 35 ms). It
+/// DCASE21_Net's 5x5 pool at batch 32 on one AVX-512 core (19 ms on two); this one takes the column maxima of a row of
+/// windows with SIMD, then each window's maximum among its columns, in 11-17 ms (VGGish_Net's 2x2 pools: 15 against
+/// 35 ms). It
 /// picks the same element libtorch does, so values and gradients are identical: the first maximum in row-major
 /// order, or the last NaN when the window holds one. The backward pass scatters the upstream gradient to those
 /// elements, as libtorch's does.
@@ -66,19 +67,17 @@ public sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFunction
         public int CoveredWidth => OutputColumns * WindowColumns;
     }
 
+    /// <summary>
+    /// One plane after the other on the calling thread: with two threads, libtorch's OpenMP worker spins on the other
+    /// core after each of its parallel operations, and a second .NET thread gained nothing there (10.4 against 11.0 ms).
+    /// </summary>
     private static void PoolPlanes(float* input, float* output, long* indices, int planeCount, PlaneShape shape)
     {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
-        Parallel.For(0, planeCount, options,
-            () => (new float[shape.CoveredWidth], new int[shape.CoveredWidth]),
-            (plane, _, buffers) =>
-            {
-                var outputOffset = (long)plane * shape.OutputRows * shape.OutputColumns;
-                PoolPlane(input + (long)plane * shape.Height * shape.Width, output + outputOffset, indices + outputOffset, shape,
-                    buffers.Item1, buffers.Item2);
-                return buffers;
-            },
-            _ => { });
+        var (columnMax, columnRow) = (new float[shape.CoveredWidth], new int[shape.CoveredWidth]);
+        var planeSize = (long)shape.Height * shape.Width;
+        var outputSize = (long)shape.OutputRows * shape.OutputColumns;
+        for (var plane = 0; plane < planeCount; plane++)
+            PoolPlane(input + plane * planeSize, output + plane * outputSize, indices + plane * outputSize, shape, columnMax, columnRow);
     }
 
     private static void PoolPlane(float* plane, float* output, long* indices, PlaneShape shape, float[] columnMax, int[] columnRow)
