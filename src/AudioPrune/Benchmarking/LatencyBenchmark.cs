@@ -20,7 +20,7 @@ public sealed record LatencyResult(
 
 public static class LatencyBenchmark
 {
-    /// <summary>Times the model (and its parent, run for run in alternation) on seeded random input.</summary>
+    /// <summary>Times the model (and its parent, in alternating blocks of runs) on seeded random input.</summary>
     public static LatencyResult Run(ModelArtifact model, LatencySettings settings, ModelArtifact? parent = null)
     {
         if (settings.Batch < 1) throw new UserInputException($"--batch must be at least 1, got {settings.Batch}");

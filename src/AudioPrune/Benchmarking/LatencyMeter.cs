@@ -5,18 +5,15 @@ namespace AudioPrune.Benchmarking;
 /// <summary>Times a piece of work: warm-up runs first (caches, lazy initialisation), then timed runs.</summary>
 public static class LatencyMeter
 {
+    /// <summary>Timed runs per block of <see cref="MeasureInterleaved"/>.</summary>
+    public const int BlockRuns = 5;
+
     public static LatencyStats Measure(Action run, int warmup = 5, int runs = 30)
     {
-        if (warmup < 0 || runs < 1) throw new ArgumentOutOfRangeException(nameof(runs), "need at least one timed run and no negative warm-up");
+        CheckCounts(warmup, runs);
         for (var i = 0; i < warmup; i++) run();
-        var times = new double[runs];
-        var clock = new Stopwatch();
-        for (var i = 0; i < runs; i++)
-        {
-            clock.Restart();
-            run();
-            times[i] = clock.Elapsed.TotalMilliseconds;
-        }
+        var times = new List<double>(runs);
+        TimeRuns(run, runs, times);
         return LatencyStats.From(times);
     }
 
@@ -27,41 +24,39 @@ public static class LatencyMeter
     /// </summary>
     public static (LatencyStats First, LatencyStats Second) MeasureInterleaved(Action first, Action second, int warmup = 5, int runs = 30)
     {
-        if (warmup < 0 || runs < 1) throw new ArgumentOutOfRangeException(nameof(runs), "need at least one timed run and no negative warm-up");
+        CheckCounts(warmup, runs);
         for (var i = 0; i < warmup; i++)
         {
             first();
             second();
         }
         var (firstTimes, secondTimes) = (new List<double>(runs), new List<double>(runs));
-        var clock = new Stopwatch();
-        void Block(Action run, List<double> times, int count)
-        {
-            run();
-            for (var i = 0; i < count; i++)
-            {
-                clock.Restart();
-                run();
-                times.Add(clock.Elapsed.TotalMilliseconds);
-            }
-        }
         for (var round = 0; firstTimes.Count < runs; round++)
         {
             var count = Math.Min(BlockRuns, runs - firstTimes.Count);
-            if (round % 2 == 0)
+            var blocks = round % 2 == 0 ? new[] { (first, firstTimes), (second, secondTimes) } : [(second, secondTimes), (first, firstTimes)];
+            foreach (var (run, times) in blocks)
             {
-                Block(first, firstTimes, count);
-                Block(second, secondTimes, count);
-            }
-            else
-            {
-                Block(second, secondTimes, count);
-                Block(first, firstTimes, count);
+                run();
+                TimeRuns(run, count, times);
             }
         }
         return (LatencyStats.From(firstTimes), LatencyStats.From(secondTimes));
     }
 
-    /// <summary>Timed runs per block of <see cref="MeasureInterleaved"/>.</summary>
-    public const int BlockRuns = 5;
+    private static void TimeRuns(Action run, int count, List<double> times)
+    {
+        var clock = new Stopwatch();
+        for (var i = 0; i < count; i++)
+        {
+            clock.Restart();
+            run();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    private static void CheckCounts(int warmup, int runs)
+    {
+        if (warmup < 0 || runs < 1) throw new ArgumentOutOfRangeException(nameof(runs), "need at least one timed run and no negative warm-up");
+    }
 }

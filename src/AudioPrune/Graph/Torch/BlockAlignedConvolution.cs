@@ -26,14 +26,16 @@ public static class BlockAlignedConvolution
         var (filters, channels) = (weight.shape[0], weight.shape[1]);
         var extraChannels = ForwardPadding(channels, block);
         var extraFilters = alignFilters ? GradientPadding(filters, block) : 0;
-        if (extraChannels == 0 && extraFilters == 0)
-            return nn.functional.conv2d(input, weight, bias, strides: [stride.H, stride.W], padding: [padding.H, padding.W]);
+        Tensor Convolve(Tensor x, Tensor w, Tensor? b) =>
+            nn.functional.conv2d(x, w, b, strides: [stride.H, stride.W], padding: [padding.H, padding.W]);
+        if (extraChannels == 0 && extraFilters == 0) return Convolve(input, weight, bias);
 
+        // The input is an activation (tens of megabytes in training): copied only when its channels need padding.
         using var paddedInput = extraChannels > 0 ? nn.functional.pad(input, [0, 0, 0, 0, 0, extraChannels]) : input.alias();
         using var paddedWeight = nn.functional.pad(weight, [0, 0, 0, 0, 0, extraChannels, 0, extraFilters]);
-        using var paddedBias = bias is not null && extraFilters > 0 ? nn.functional.pad(bias, [0, extraFilters]) : bias?.alias();
-        using var output = nn.functional.conv2d(paddedInput, paddedWeight, paddedBias, strides: [stride.H, stride.W], padding: [padding.H, padding.W]);
-        return extraFilters > 0 ? output.narrow(1, 0, filters) : output.alias();
+        using var paddedBias = bias is null ? null : nn.functional.pad(bias, [0, extraFilters]);
+        using var output = Convolve(paddedInput, paddedWeight, paddedBias);
+        return output.narrow(1, 0, filters);
     }
 
     /// <summary>Zero input channels the forward pass needs: none up to one block (those read the plain layout).</summary>

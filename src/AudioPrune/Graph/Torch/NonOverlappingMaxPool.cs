@@ -11,10 +11,9 @@ namespace AudioPrune.Graph.Torch;
 /// VGGish_Net's 2x2 pools are. libtorch's CPU kernel scans each window element by element and took 45-50 ms for
 /// DCASE21_Net's 5x5 pool at batch 32 on one AVX-512 core (19 ms on two); this one takes the column maxima of a row of
 /// windows with SIMD, then each window's maximum among its columns, in 11-17 ms (VGGish_Net's 2x2 pools: 15 against
-/// 35 ms). It
-/// picks the same element libtorch does, so values and gradients are identical: the first maximum in row-major
-/// order, or the last NaN when the window holds one. The backward pass scatters the upstream gradient to those
-/// elements, as libtorch's does.
+/// 35 ms). It picks the same element libtorch does, so values and gradients are identical: the first maximum in
+/// row-major order, or the last NaN when the window holds one. The backward pass scatters the upstream gradient to
+/// those elements, as libtorch's does.
 /// </summary>
 public sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFunction<NonOverlappingMaxPool>
 {
