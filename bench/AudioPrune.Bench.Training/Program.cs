@@ -11,7 +11,9 @@ using static TorchSharp.torch;
 // Training throughput of DCASE21_Net (1x40x500 log-mel, 10 classes) with the trainer's own step
 // (forward, cross-entropy, backward, Adam update) at batch 32 on 1 and 2 threads; --widths gives the conv widths of a
 // pruned DCASE21_Net (the first filters of each layer kept), as fine-tuning trains it.
-// Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Training [-- --steps 10 --warmup 3 --batch 32 --threads 1,2 --widths 16,16,32]
+// --layout picks the feature maps' memory order (auto: the module's own choice for this network and CPU).
+// Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Training [-- --steps 10 --warmup 3 --batch 32 --threads 1,2 --widths 16,16,32
+//        --layout auto|channels-first|channels-last]
 // The same measurement in PyTorch: bench/pytorch_train_step.py.
 var settings = BenchSettings.Parse(args);
 var zoo = WithWidths(ModelZoo.Create("dcase21").Graph, settings.Widths);
@@ -22,7 +24,8 @@ foreach (var threads in settings.Threads)
 {
     torch.set_num_threads(threads);
     torch.manual_seed(1);
-    using var module = TorchGraphModule.Create(zoo.Graph.WithoutProbabilityHead(), zoo.Weights);
+    using var module = TorchGraphModule.Create(zoo.Graph.WithoutProbabilityHead(), zoo.Weights, settings.Layout);
+    if (threads == settings.Threads[0]) Console.WriteLine($"feature maps: {LayoutText(module.Layout)}{(settings.Layout is null ? " (auto)" : " (--layout)")}");
     module.train();
     using var step = new TrainingStep(module, ModelHead.Of(zoo.Graph), new OptimizerSettings());
     using var features = torch.randn([settings.Batch, .. zoo.Graph.Input.Dims.Select(d => (long)d)]);
@@ -51,6 +54,8 @@ static (NetworkGraph Graph, WeightMap Weights) WithWidths(NetworkGraph graph, in
     return AudioPrune.Pruning.Surgery.NetworkSurgery.Apply(graph, WeightInitializer.Initialize(graph, 1), kept);
 }
 
+static string LayoutText(ActivationLayout layout) => layout == ActivationLayout.ChannelsLast ? "channels-last" : "channels-first";
+
 static string OneDnnIsaText()
 {
     var value = Environment.GetEnvironmentVariable(NativeRuntime.OneDnnIsaVariable);
@@ -59,7 +64,7 @@ static string OneDnnIsaText()
     return block == 0 ? isa : $"{isa}; convolution channels padded to blocks of {block} (CPU with AVX-512)";
 }
 
-internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Threads, int[] Widths)
+internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Threads, int[] Widths, ActivationLayout? Layout)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -69,6 +74,15 @@ internal sealed record BenchSettings(int Steps, int Warmup, int Batch, int[] Thr
             int.Parse(Value("--warmup") ?? "3", CultureInfo.InvariantCulture),
             int.Parse(Value("--batch") ?? "32", CultureInfo.InvariantCulture),
             (Value("--threads") ?? "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray(),
-            (Value("--widths") ?? "16,16,32").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray());
+            (Value("--widths") ?? "16,16,32").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray(),
+            ParseLayout(Value("--layout") ?? "auto"));
     }
+
+    private static ActivationLayout? ParseLayout(string value) => value switch
+    {
+        "auto" => null,
+        "channels-first" => ActivationLayout.ChannelsFirst,
+        "channels-last" => ActivationLayout.ChannelsLast,
+        _ => throw new ArgumentException($"--layout {value}: use auto, channels-first or channels-last"),
+    };
 }

@@ -35,6 +35,18 @@ public sealed class ConvolutionGradientTests
         WithThreads(threads, () => AssertMatchesReference(graph, batch: 8, inputGradient: true));
     }
 
+    /// <summary>Channels-last feature maps (the module's choice for whole blocks on AVX-512 CPUs) run other oneDNN kernels.</summary>
+    [Theory]
+    [InlineData(1, 16, 7, 1)]
+    [InlineData(16, 16, 7, 2)]
+    [InlineData(32, 16, 3, 1)]
+    [InlineData(16, 48, 3, 2)]
+    public void Channels_last_convolutions_match_a_float64_reference(int inChannels, int outChannels, int kernel, int threads)
+    {
+        var graph = new SequentialBuilder("probe", new Shape(inChannels, 16, 24)).Conv("conv", outChannels, kernel).Build();
+        WithThreads(threads, () => AssertMatchesReference(graph, batch: 8, inputGradient: true, ActivationLayout.ChannelsLast));
+    }
+
     [Fact]
     public void The_pruned_dcase21_net_middle_layer_matches_a_float64_reference_at_batch_32()
     {
@@ -63,12 +75,12 @@ public sealed class ConvolutionGradientTests
         Assert.Equal(NativeRuntime.CpuHasAvx512() ? 16 : 0, NativeRuntime.OneDnnChannelBlock);
     }
 
-    private static void AssertMatchesReference(NetworkGraph graph, int batch, bool inputGradient)
+    private static void AssertMatchesReference(NetworkGraph graph, int batch, bool inputGradient, ActivationLayout? layout = null)
     {
         Assert.True(NativeRuntime.AllocatorTuned || !NativeRuntime.IsGlibc); // loads the library, so its initializer has run
         torch.manual_seed(5);
         using var scope = torch.NewDisposeScope();
-        using var module = TorchGraphModule.Create(graph, WeightInitializer.Initialize(graph, 3));
+        using var module = TorchGraphModule.Create(graph, WeightInitializer.Initialize(graph, 3), layout);
         module.train();
         var conv = graph.NodesOf<Conv2dNode>().Single();
         var x0 = torch.randn([batch, .. graph.Input.Dims.Select(d => (long)d)]);

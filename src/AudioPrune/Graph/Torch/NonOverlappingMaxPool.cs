@@ -26,6 +26,14 @@ public sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFunction
         node.Kind == PoolKind.Max && node.Stride == node.Kernel && node.Padding == new Size2(0, 0);
 
     /// <summary>
+    /// Whether this kernel should pool <paramref name="x"/>: a float32 (N, C, H, W) tensor on the CPU in channels-first
+    /// order. Channels-last feature maps stay with libtorch, whose channels-last kernel is vectorised across channels
+    /// and needs no copy into this kernel's order.
+    /// </summary>
+    public static bool Accepts(Tensor x) =>
+        x.dim() == 4 && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU && x.is_contiguous();
+
+    /// <summary>
     /// The pooled (N, C, H / kh, W / kw) of a float32 (N, C, H, W) input on the CPU. Without a gradient to compute it
     /// skips the autograd function, whose own cost per call (about 0.9 ms) exceeded the kernel's at batch 1.
     /// </summary>

@@ -1,4 +1,5 @@
 using AudioPrune.Graph.Nodes;
+using AudioPrune.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,6 +10,7 @@ namespace AudioPrune.Graph.Torch;
 /// Runs a <see cref="NetworkGraph"/> with TorchSharp: one registered submodule per node that owns weights
 /// (or behaves differently in training, like dropout), named after the node, so the module's state_dict
 /// keys are the graph's parameter names. Input is (N, C, H, W) or (N, features); output is the graph output.
+/// Feature maps are kept in the <see cref="ActivationLayout"/> chosen for the network and the CPU.
 /// </summary>
 public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 {
@@ -16,9 +18,12 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     private readonly Dictionary<string, nn.Module<Tensor, Tensor>> layers = new(StringComparer.Ordinal);
     private readonly HashSet<string> inPlaceActivations;
 
-    public TorchGraphModule(NetworkGraph graph) : base(graph.Name)
+    /// <param name="graph">The network.</param>
+    /// <param name="layout">The feature maps' memory order; by default the one measured faster for this network here.</param>
+    public TorchGraphModule(NetworkGraph graph, ActivationLayout? layout = null) : base(graph.Name)
     {
         this.graph = graph;
+        Layout = layout ?? ActivationLayouts.For(graph, NativeRuntime.OneDnnChannelBlock);
         foreach (var node in graph.Nodes)
         {
             var layer = CreateLayer(node, graph.ShapeOf(node.Inputs[0]));
@@ -31,10 +36,12 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 
     public NetworkGraph Graph => graph;
 
+    public ActivationLayout Layout { get; }
+
     /// <summary>A module with the given weights loaded (in evaluation mode).</summary>
-    public static TorchGraphModule Create(NetworkGraph graph, WeightMap weights)
+    public static TorchGraphModule Create(NetworkGraph graph, WeightMap weights, ActivationLayout? layout = null)
     {
-        var module = new TorchGraphModule(graph);
+        var module = new TorchGraphModule(graph, layout);
         module.LoadWeights(weights);
         module.eval();
         return module;
@@ -42,6 +49,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        if (Layout == ActivationLayout.ChannelsLast && input.dim() == 4) input = ActivationLayouts.ToChannelsLast(input);
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [NetworkGraph.InputName] = input };
         foreach (var node in graph.Nodes)
         {
@@ -160,8 +168,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 
     private static Tensor Pool(Pool2dNode p, Tensor x) => p.Kind switch
     {
-        PoolKind.Max when NonOverlappingMaxPool.Supports(p) && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU =>
-            NonOverlappingMaxPool.Run(x, p.Kernel),
+        PoolKind.Max when NonOverlappingMaxPool.Supports(p) && NonOverlappingMaxPool.Accepts(x) => NonOverlappingMaxPool.Run(x, p.Kernel),
         PoolKind.Max => nn.functional.max_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W]),
         _ => nn.functional.avg_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W], count_include_pad: false),
     };
