@@ -44,20 +44,26 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--widths", default="16,16,32", help="conv widths (a pruned DCASE21_Net)")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="model and input in torch.channels_last (PyTorch's default is NCHW)")
     args = parser.parse_args()
     widths = tuple(int(w) for w in args.widths.split(","))
     tuned = tune_allocator()
     import torch  # after mallopt, before the first tensor
     print(f"DCASE21_Net {'/'.join(map(str, widths))} 1x40x500, 10 classes, batch {args.batch}, Adam lr 1e-3, {args.warmup} warm-up + "
           f"{args.steps} timed steps; PyTorch {torch.__version__}; allocator tuned: {tuned}; "
-          f"oneDNN instruction set: {os.environ.get('ONEDNN_MAX_CPU_ISA', 'uncapped')}")
+          f"oneDNN instruction set: {os.environ.get('ONEDNN_MAX_CPU_ISA', 'uncapped')}; "
+          f"memory format: {'channels_last' if args.channels_last else 'contiguous (NCHW, the default)'}")
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
         torch.manual_seed(1)
         model = dcase21(torch, widths)
         model.train()
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         features = torch.randn(args.batch, 1, 40, 500)
+        if args.channels_last:
+            model = model.to(memory_format=torch.channels_last)
+            features = features.contiguous(memory_format=torch.channels_last)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         labels = torch.randint(0, 10, (args.batch,))
 
         def step():
