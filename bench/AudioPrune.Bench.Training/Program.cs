@@ -25,7 +25,7 @@ foreach (var threads in settings.Threads)
     torch.set_num_threads(threads);
     torch.manual_seed(1);
     using var module = TorchGraphModule.Create(zoo.Graph.WithoutProbabilityHead(), zoo.Weights, settings.Layout);
-    if (threads == settings.Threads[0]) Console.WriteLine($"feature maps: {LayoutText(module.Layout)}{(settings.Layout is null ? " (auto)" : " (--layout)")}");
+    if (threads == settings.Threads[0]) Console.WriteLine($"feature maps: {LayoutText(module.Layout)}{(settings.Layout is null ? " (auto)" : " (--layout)")}{(module.PadsChannels ? ", channels padded to whole blocks" : "")}");
     module.train();
     using var step = new TrainingStep(module, ModelHead.Of(zoo.Graph), new OptimizerSettings());
     using var features = torch.randn([settings.Batch, .. zoo.Graph.Input.Dims.Select(d => (long)d)]);

@@ -22,9 +22,9 @@ public sealed class ActivationLayoutTests
         Assert.Equal(ActivationLayout.ChannelsLast, ActivationLayouts.For(dcase21, 16));
         Assert.Equal(ActivationLayout.ChannelsLast, ActivationLayouts.For(ModelZoo.Create("vggish").Graph, 16));
         Assert.Equal(ActivationLayout.ChannelsFirst, ActivationLayouts.For(dcase21, 0));        // CPUs without AVX-512
-        Assert.Equal(ActivationLayout.ChannelsFirst, ActivationLayouts.For(Net(11, 11, 22), 16)); // pruned widths
-        Assert.Equal(ActivationLayout.ChannelsFirst, ActivationLayouts.For(Net(16, 16, 24), 16));
-        Assert.Equal(ActivationLayout.ChannelsLast, ActivationLayouts.For(Net(16, 32, 48), 16));
+        Assert.Equal(ActivationLayout.ChannelsFirst, ActivationLayouts.For(SmallNets.DcaseShaped(11, 11, 22), 16)); // pruned widths
+        Assert.Equal(ActivationLayout.ChannelsFirst, ActivationLayouts.For(SmallNets.DcaseShaped(16, 16, 24), 16));
+        Assert.Equal(ActivationLayout.ChannelsLast, ActivationLayouts.For(SmallNets.DcaseShaped(16, 32, 48), 16));
         var grouped = new SequentialBuilder("grouped", new Shape(16, 8, 8))
             .Add(new Conv2dNode { Name = "dw", Inputs = ["input"], InChannels = 16, OutChannels = 16, Kernel = new Size2(3, 3), Padding = new Size2(1, 1), Groups = 16 })
             .Build();
@@ -51,7 +51,7 @@ public sealed class ActivationLayoutTests
     [InlineData(2)]
     public void Both_layouts_train_the_same_network_identically(int threads)
     {
-        var graph = Net(16, 16, 32);
+        var graph = SmallNets.DcaseShaped(16, 16, 32);
         var previous = torch.get_num_threads();
         torch.set_num_threads(threads);
         try
@@ -85,13 +85,4 @@ public sealed class ActivationLayoutTests
         foreach (var (name, buffer) in module.named_buffers().Where(b => b.name.Contains("running"))) results[name] = buffer.detach();
         return results;
     }
-
-    /// <summary>DCASE21_Net's shape at a small input: two convolutions, a 5x5 pool, a third convolution, a 4x10 pool, a classifier.</summary>
-    private static NetworkGraph Net(int c1, int c2, int c3) => new SequentialBuilder("net", new Shape(1, 20, 50))
-        .Conv("conv1", c1, 7).BatchNorm("bn1").Relu("relu1")
-        .Conv("conv2", c2, 7).BatchNorm("bn2").Relu("relu2")
-        .Pool("pool1", PoolKind.Max, new Size2(5, 5))
-        .Conv("conv3", c3, 7).BatchNorm("bn3").Relu("relu3")
-        .Pool("pool2", PoolKind.Max, new Size2(4, 10))
-        .Flatten("flat").Linear("fc", 10).Build();
 }

@@ -26,8 +26,9 @@ public static class ActivationLayouts
     /// channels-last ones are read and written directly. DCASE21_Net at 16/16/32 trained 10-20 % faster per step on
     /// 1 and 2 threads and ran inference 10-30 % faster; VGGish_Net trained 15 % faster and CNN14 no slower. At
     /// pruned widths (11/11/22, 12/12/24) libtorch's channels-last batch norm runs partly scalar and the step was
-    /// 1.6-2.3x slower, so those networks stay channels-first, as every network does on CPUs without AVX-512, where
-    /// an earlier measurement found channels-last training slower.
+    /// 1.6-2.3x slower; the module pads such widths to whole blocks first (<see cref="ChannelPadding"/>), and what
+    /// cannot be padded stays channels-first, as every network does on CPUs without AVX-512, where an earlier
+    /// measurement found channels-last training slower.
     /// </summary>
     public static ActivationLayout For(NetworkGraph graph, int channelBlock)
     {

@@ -10,38 +10,51 @@ namespace AudioPrune.Graph.Torch;
 /// Runs a <see cref="NetworkGraph"/> with TorchSharp: one registered submodule per node that owns weights
 /// (or behaves differently in training, like dropout), named after the node, so the module's state_dict
 /// keys are the graph's parameter names. Input is (N, C, H, W) or (N, features); output is the graph output.
-/// Feature maps are kept in the <see cref="ActivationLayout"/> chosen for the network and the CPU.
+/// Feature maps are kept in the <see cref="ActivationLayout"/> chosen for the network and the CPU; on CPUs with
+/// channel blocks, pruned widths run padded to whole blocks (<see cref="ChannelPadding"/>), which only the module's
+/// own tensors show: weights go in and out at the graph's shapes.
 /// </summary>
 public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 {
     private readonly NetworkGraph graph;
+    private readonly NetworkGraph physical;
     private readonly Dictionary<string, nn.Module<Tensor, Tensor>> layers = new(StringComparer.Ordinal);
     private readonly HashSet<string> inPlaceActivations;
 
     /// <param name="graph">The network.</param>
     /// <param name="layout">The feature maps' memory order; by default the one measured faster for this network here.</param>
-    public TorchGraphModule(NetworkGraph graph, ActivationLayout? layout = null) : base(graph.Name)
+    /// <param name="padChannels">Whether to pad pruned widths to whole channel blocks; by default where the CPU has them.</param>
+    public TorchGraphModule(NetworkGraph graph, ActivationLayout? layout = null, bool? padChannels = null) : base(graph.Name)
     {
         this.graph = graph;
-        Layout = layout ?? ActivationLayouts.For(graph, NativeRuntime.OneDnnChannelBlock);
-        foreach (var node in graph.Nodes)
+        var block = NativeRuntime.OneDnnChannelBlock;
+        var pad = padChannels ?? block > 0;
+        physical = pad ? ChannelPadding.Padded(graph, block > 0 ? block : ForcedPaddingBlock) ?? graph : graph;
+        Layout = layout ?? ActivationLayouts.For(physical, block);
+        foreach (var node in physical.Nodes)
         {
-            var layer = CreateLayer(node, graph.ShapeOf(node.Inputs[0]));
+            var layer = CreateLayer(node, physical.ShapeOf(node.Inputs[0]));
             if (layer is null) continue;
             layers[node.Name] = layer;
             register_module(node.Name, layer);
         }
-        inPlaceActivations = InPlaceActivations(graph);
+        inPlaceActivations = InPlaceActivations(physical);
     }
+
+    /// <summary>The block channels are padded to when padding is asked for on a CPU without blocks (tests).</summary>
+    private const int ForcedPaddingBlock = 16;
 
     public NetworkGraph Graph => graph;
 
     public ActivationLayout Layout { get; }
 
+    /// <summary>Whether the module runs the network with its channels padded to whole blocks.</summary>
+    public bool PadsChannels => !ReferenceEquals(physical, graph);
+
     /// <summary>A module with the given weights loaded (in evaluation mode).</summary>
-    public static TorchGraphModule Create(NetworkGraph graph, WeightMap weights, ActivationLayout? layout = null)
+    public static TorchGraphModule Create(NetworkGraph graph, WeightMap weights, ActivationLayout? layout = null, bool? padChannels = null)
     {
-        var module = new TorchGraphModule(graph, layout);
+        var module = new TorchGraphModule(graph, layout, padChannels);
         module.LoadWeights(weights);
         module.eval();
         return module;
@@ -51,11 +64,13 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     {
         if (Layout == ActivationLayout.ChannelsLast && input.dim() == 4) input = ActivationLayouts.ToChannelsLast(input);
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [NetworkGraph.InputName] = input };
-        foreach (var node in graph.Nodes)
+        foreach (var node in physical.Nodes)
         {
             values[node.Name] = Run(node, node.Inputs.Select(i => values[i]).ToArray());
         }
-        return values[graph.Output.Name];
+        var output = values[graph.Output.Name];
+        var channels = graph.OutputShape[0];
+        return output.shape[1] == channels ? output : output.narrow(1, 0, channels);
     }
 
     public void LoadWeights(WeightMap weights)
@@ -63,10 +78,14 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         weights.EnsureMatches(graph, $"weights for '{graph.Name}'");
         var state = state_dict();
         using var _ = no_grad();
-        foreach (var (name, tensor) in weights.Entries)
+        foreach (var (name, spec, _) in physical.ParameterTensors)
         {
+            var tensor = weights[name];
             using var source = torch.tensor(tensor.Data, tensor.Shape.Select(d => (long)d).ToArray());
-            state[name].copy_(source);
+            var target = state[name];
+            if (!target.shape.SequenceEqual(source.shape)) target.fill_(ChannelPadding.FillValue(spec));
+            using var real = Real(target, source.shape);
+            real.copy_(source);
         }
     }
 
@@ -75,12 +94,27 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     {
         var state = state_dict();
         var weights = new WeightMap();
-        foreach (var (name, _, _) in graph.ParameterTensors)
+        foreach (var (name, spec, _) in graph.ParameterTensors)
         {
-            var t = state[name].detach().cpu().contiguous();
+            using var real = Real(state[name].detach(), spec.Shape.Select(d => (long)d).ToArray());
+            var t = real.cpu().contiguous();
             weights[name] = new TensorData(t.shape.Select(d => (int)d).ToArray(), t.data<float>().ToArray());
         }
         return weights;
+    }
+
+    /// <summary>The part of a (possibly padded) module tensor that holds the graph's tensor of the given shape.</summary>
+    private static Tensor Real(Tensor tensor, long[] shape)
+    {
+        var real = tensor.alias();
+        for (var axis = 0; axis < shape.Length; axis++)
+        {
+            if (real.shape[axis] == shape[axis]) continue;
+            var narrowed = real.narrow(axis, 0, shape[axis]);
+            real.Dispose();
+            real = narrowed;
+        }
+        return real;
     }
 
     private static nn.Module<Tensor, Tensor>? CreateLayer(Node node, Shape input) => node switch
