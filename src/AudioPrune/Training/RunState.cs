@@ -17,6 +17,12 @@ internal sealed record RunState
     public required string DataFingerprint { get; init; }
     public required int TrainExamples { get; init; }
     public required int ValidationExamples { get; init; }
+
+    /// <summary>
+    /// Whether the module ran with its channels padded to whole blocks (the checkpoint's tensors have those shapes);
+    /// a resumed run builds the same module, on any CPU. Checkpoints from before the padding lack it: false.
+    /// </summary>
+    public bool PaddedChannels { get; init; }
     public List<EpochRecord> History { get; init; } = [];
     public int BestEpoch { get; set; }
     public double BestScore { get; set; }

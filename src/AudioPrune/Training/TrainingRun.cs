@@ -43,7 +43,7 @@ internal sealed class TrainingRun : IDisposable
     {
         var module = TorchGraphModule.Create(graph.WithoutProbabilityHead(), initial);
         var step = new TrainingStep(module, ModelHead.Of(graph), state.Options.Optimizer);
-        return new TrainingRun(state, graph, module, step, initial.Clone());
+        return new TrainingRun(state with { PaddedChannels = module.PadsChannels }, graph, module, step, initial.Clone());
     }
 
     public static TrainingRun Resume(string runFolder)
@@ -55,7 +55,7 @@ internal sealed class TrainingRun : IDisposable
             s =>
             {
                 graph = AudioPrune.Graph.GraphJson.Parse(s.GraphJson, path);
-                var module = new TorchGraphModule(graph.WithoutProbabilityHead());
+                var module = new TorchGraphModule(graph.WithoutProbabilityHead(), padChannels: s.PaddedChannels);
                 step = new TrainingStep(module, ModelHead.Of(graph), s.Options.Optimizer);
                 return (module, step.Optimizer);
             },

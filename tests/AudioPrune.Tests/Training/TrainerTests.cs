@@ -80,6 +80,41 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void The_checkpoint_records_the_module_padding_and_resuming_builds_the_same_module()
+    {
+        using var temp = new TempDirectory();
+        var data = SyntheticData.Splits();
+        using var cancel = new CancellationTokenSource();
+        var killAfterEpoch1 = new Reporter(e => { if (e is EpochReport { Record.Epoch: 1 }) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new Trainer().Fit(SyntheticData.Model(SyntheticData.Graph()), data,
+            Options(epochs: 3, runFolder: temp.Path), killAfterEpoch1, cancel.Token));
+        var checkpoint = Path.Combine(temp.Path, "checkpoint.bin");
+        var (magic, state, tensors) = ReadCheckpoint(checkpoint);
+        // The tiny network's 8-channel layers are padded wherever the CPU has 16-channel blocks.
+        var padded = AudioPrune.Runtime.NativeRuntime.OneDnnChannelBlock > 0;
+        Assert.Equal(padded, state["padded_channels"]!.GetValue<bool>());
+
+        // Claiming the other module makes the saved tensors the wrong shapes: resuming must notice, not misload.
+        state["padded_channels"] = !padded;
+        using (var writer = new BinaryWriter(File.Create(checkpoint)))
+        {
+            writer.Write(magic);
+            writer.Write(state.ToJsonString());
+            writer.Write(tensors);
+        }
+        var error = Assert.Throws<UserInputException>(() => new Trainer().Resume(temp.Path, data));
+        Assert.Contains("checkpoint", error.Message);
+    }
+
+    private static (string Magic, System.Text.Json.Nodes.JsonObject State, byte[] Tensors) ReadCheckpoint(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        var magic = reader.ReadString();
+        var state = System.Text.Json.Nodes.JsonNode.Parse(reader.ReadString())!.AsObject();
+        return (magic, state, reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position)));
+    }
+
+    [Fact]
     public void Resume_refuses_different_data()
     {
         using var temp = new TempDirectory();
