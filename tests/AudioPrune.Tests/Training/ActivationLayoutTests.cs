@@ -72,6 +72,23 @@ public sealed class ActivationLayoutTests
         finally { torch.set_num_threads(previous); }
     }
 
+    [Fact]
+    public void A_feature_map_output_leaves_channels_first_at_the_graph_width()
+    {
+        var graph = new SequentialBuilder("maps", new Shape(1, 12, 20)).Conv("conv1", 16, 3).Relu("relu").Conv("conv2", 11, 3).Build();
+        using var scope = torch.NewDisposeScope();
+        var weights = WeightInitializer.Initialize(graph, 6);
+        var x = torch.randn(2, 1, 12, 20);
+        using var reference = TorchGraphModule.Create(graph, weights, ActivationLayout.ChannelsFirst, padChannels: false);
+        using var module = TorchGraphModule.Create(graph, weights, ActivationLayout.ChannelsLast, padChannels: true);
+        using var _ = torch.no_grad();
+        var expected = reference.call(x);
+        var actual = module.call(x);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(actual.is_contiguous(), "the output keeps channels-last strides");
+        Assert.Equal(expected.contiguous().data<float>().ToArray(), actual.data<float>().ToArray(), (a, b) => Math.Abs(a - b) <= 1e-4f);
+    }
+
     /// <summary>Output, every parameter's gradient and the batch-norm running statistics after one forward and backward pass.</summary>
     private static Dictionary<string, Tensor> TrainOnce(NetworkGraph graph, WeightMap weights, Tensor x, ActivationLayout layout)
     {

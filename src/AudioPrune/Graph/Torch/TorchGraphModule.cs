@@ -70,7 +70,9 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         }
         var output = values[graph.Output.Name];
         var channels = graph.OutputShape[0];
-        return output.shape[1] == channels ? output : output.narrow(1, 0, channels);
+        if (output.shape[1] != channels) output = output.narrow(1, 0, channels);
+        // A feature-map output leaves in channels-first order, as callers that read its numbers expect.
+        return output.dim() == 4 && !output.is_contiguous() ? output.contiguous() : output;
     }
 
     public void LoadWeights(WeightMap weights)
