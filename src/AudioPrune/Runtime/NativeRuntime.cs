@@ -69,6 +69,48 @@ public static class NativeRuntime
         }
     }
 
+    /// <summary>
+    /// Turns off libtorch's NNPACK convolutions; call once libtorch is loaded. libtorch tries NNPACK for small
+    /// convolutions it does not give oneDNN (VGGish_Net's last layers at batch 1), and where NNPACK cannot start
+    /// (the project's EPYC machines: "Unsupported hardware") it logs a warning on every such call and falls back to
+    /// its own kernel, so NNPACK never ran here; the library's tests and benchmarks run without it. TorchSharp has no
+    /// switch for it, so this calls libtorch's own setter; where its symbols are missing nothing changes but the
+    /// warnings.
+    /// </summary>
+    public static void DisableNnpack() => WithLibTorchContext(context => at_Context_setUserEnabledNNPACK(context, false));
+
+    /// <summary>Whether libtorch may use NNPACK (null where its setting cannot be read).</summary>
+    public static bool? NnpackEnabled()
+    {
+        bool? enabled = null;
+        WithLibTorchContext(context => enabled = at_Context_userEnabledNNPACK(context));
+        return enabled;
+    }
+
+    private static void WithLibTorchContext(Action<IntPtr> action)
+    {
+        try
+        {
+            var context = at_globalContext();
+            if (context != IntPtr.Zero) action(context);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another libtorch build: leave its settings alone.
+        }
+    }
+
+    // at::globalContext() and at::Context's NNPACK accessors (Itanium C++ names; member functions take `this` first).
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr at_globalContext();
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void at_Context_setUserEnabledNNPACK(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private static extern bool at_Context_userEnabledNNPACK(IntPtr context);
+
     private static string? GnuLibcVersion() => Marshal.PtrToStringAnsi(gnu_get_libc_version());
 
     [DllImport("libc", EntryPoint = "mallopt")]

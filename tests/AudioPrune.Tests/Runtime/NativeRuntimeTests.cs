@@ -6,7 +6,7 @@ using TorchSharp;
 
 namespace AudioPrune.Tests.Runtime;
 
-/// <summary>Guards the two fixes TorchSharp needs on this platform (ENVIRONMENT.md), applied without user action.</summary>
+/// <summary>Guards the fixes TorchSharp needs on this platform (ENVIRONMENT.md) and the libtorch settings, applied without user action.</summary>
 [Collection(TorchSerialCollection.Name)]
 public sealed class NativeRuntimeTests
 {
@@ -24,6 +24,15 @@ public sealed class NativeRuntimeTests
         if (!OperatingSystem.IsLinux()) return;
         Assert.True(NativeRuntime.IsGlibc, "expected glibc on Linux");
         Assert.True(NativeRuntime.AllocatorTuned, "mallopt thresholds were not applied at start-up");
+    }
+
+    [Fact]
+    public void NnpackIsOffOnceTheGraphModuleIsUsed()
+    {
+        // Where NNPACK cannot start, libtorch printed a warning on every small convolution it offered to NNPACK.
+        var graph = new SequentialBuilder("probe", new Shape(1, 4, 4)).Conv("conv", 2, 3).Build();
+        using var module = TorchGraphModule.Create(graph, WeightInitializer.Initialize(graph, 1));
+        Assert.False(NativeRuntime.NnpackEnabled(), "libtorch still offers convolutions to NNPACK");
     }
 
     [Fact]

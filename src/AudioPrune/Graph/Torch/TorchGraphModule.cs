@@ -21,6 +21,12 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     private readonly Dictionary<string, nn.Module<Tensor, Tensor>> layers = new(StringComparer.Ordinal);
     private readonly HashSet<string> inPlaceActivations;
 
+    static TorchGraphModule()
+    {
+        torch.InitializeDeviceType(DeviceType.CPU); // loads libtorch, whose settings follow
+        NativeRuntime.DisableNnpack();
+    }
+
     /// <param name="graph">The network.</param>
     /// <param name="layout">The feature maps' memory order; by default the one measured faster for this network here.</param>
     /// <param name="padChannels">Whether to pad pruned widths to whole channel blocks; by default where the CPU has them.</param>
