@@ -1,3 +1,4 @@
+using Onnx;
 using AudioPrune.Graph;
 using AudioPrune.Graph.Nodes;
 using AudioPrune.Interop;
@@ -105,17 +106,25 @@ public sealed class ConvolutionLayoutTests
 
         Assert.Equal(3, Count(ConvolutionLayout.Plain, "Conv"));
         Assert.Equal(0, Count(ConvolutionLayout.Plain, "Slice"));
-        // conv1 and conv2 folded by 2 (11 filters <= 2 x 8); conv2 and conv3 read 11 channels, split 8 + 3.
+        // conv1 and conv2 folded by 2 (11 filters <= 2 x 8); conv2 and conv3 read 11 channels, split 8 + 3 (4 slices);
+        // conv2's 22 folded filters, padded to 24 for its column pool, are sliced back (1 more).
         Assert.Equal(5, Count(ConvolutionLayout.Blocked8, "Conv"));
         Assert.Equal(2, Count(ConvolutionLayout.Blocked8, "Transpose"));
-        Assert.Equal(4, Count(ConvolutionLayout.Blocked8, "Slice"));
-        // 16-channel blocks: conv2 folded by 4, conv3 by 2; no input is split (1 and 11 channels are below the block).
+        Assert.Equal(5, Count(ConvolutionLayout.Blocked8, "Slice"));
+        // 16-channel blocks: conv2 folded by 4, conv3 by 2; no input is split (1 and 11 channels are below the block);
+        // each one's 44 folded filters are padded to 48 for its column pool and sliced back.
         Assert.Equal(2, Count(ConvolutionLayout.Blocked16, "Transpose"));
-        Assert.Equal(0, Count(ConvolutionLayout.Blocked16, "Slice"));
+        Assert.Equal(2, Count(ConvolutionLayout.Blocked16, "Slice"));
         // Each ReLU sits between its convolution and the interleave, where ONNX Runtime fuses it.
         var graph = OnnxExporter.Build(model, new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: ConvolutionLayout.Blocked16)).Graph;
         foreach (var relu in graph.Node.Where(n => n.OpType == "Relu" && n.Name != "relu4"))
             Assert.Contains(graph.Node, n => n.Output.Contains(relu.Input[0]) && n.OpType == "Conv");
+        // The 5x5 and 4x100 pools: columns straight after each folded convolution's ReLU, rows after the interleave.
+        string Kernel(NodeProto n) => string.Join("x", n.Attribute.Single(a => a.Name == "kernel_shape").Ints);
+        var pools = graph.Node.Where(n => n.OpType == "MaxPool").ToDictionary(n => n.Name, Kernel);
+        Assert.Equal(new Dictionary<string, string> { ["bn2_column_pool"] = "1x5", ["pool1"] = "5x1", ["bn3_column_pool"] = "1x100", ["pool2"] = "4x1" }, pools);
+        foreach (var columnPool in graph.Node.Where(n => n.Name.EndsWith("_column_pool", StringComparison.Ordinal)))
+            Assert.Contains(graph.Node, n => n.Output.Contains(columnPool.Input[0]) && n.OpType == "Relu");
     }
 
     /// <summary>Odd heights and widths, a stride-2 layer, no-bias and grouped convolutions, 20 channels (off both blocks).</summary>

@@ -17,8 +17,9 @@ namespace AudioPrune.Interop.Onnx;
 /// kernel's register tile, at the price of the zeros in the taller kernel.</item>
 /// </list>
 /// The fold is the one with the lowest <see cref="Cost"/>; see there for the measurements behind it.
+/// <see cref="FilterBlock"/> is the layout's channel block (0 for plain).
 /// </summary>
-public sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> InputChunks)
+public sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> InputChunks, int FilterBlock = 0)
 {
     /// <summary>
     /// The folds tried, in order of preference when two cost the same. Rows only: interleaving folded rows back
@@ -37,7 +38,7 @@ public sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> In
             ? new[] { new ChannelRange(0, aligned), new ChannelRange(aligned, conv.InChannels - aligned) }
             : whole;
         var fold = RowFolds.Where(r => CanFold(conv, output, r)).MinBy(r => Cost(conv, r, layout));
-        return new ConvolutionPlan(fold, chunks);
+        return new ConvolutionPlan(fold, chunks, block);
     }
 
     /// <summary>Rows fold by r when the layer's row stride is 1 and r divides the output height.</summary>

@@ -10,13 +10,21 @@ internal static class ConvolutionWriter
     /// <summary>
     /// Writes the convolution of <paramref name="x"/> into <paramref name="y"/>. An element-wise
     /// <paramref name="activation"/> (writing its first tensor into its second) goes before the interleave of a
-    /// folded layer, where ONNX Runtime fuses it into the convolution.
+    /// folded layer, where ONNX Runtime fuses it into the convolution. A folded layer given
+    /// <paramref name="poolColumns"/> above 1 also takes the column part of the max pool that follows it (windows of
+    /// that many columns, tiling the rows) before the interleave, so <paramref name="y"/> is that much narrower and the
+    /// pool is left with the rows. Max is associative, so that is exact; the folded filters are padded to whole blocks
+    /// (zero filters, sliced off after the pool) so that ONNX Runtime pools them in its blocked layout, straight from
+    /// the convolution, and the interleave and the layout reorders move a fraction of the numbers.
     /// </summary>
     public static void Write(OnnxGraphWriter writer, Conv2dNode conv, string x, string y, TensorData weight, TensorData? bias,
-        string nodeName, ConvolutionPlan plan, Shape output, Action<string, string>? activation = null)
+        string nodeName, ConvolutionPlan plan, Shape output, Action<string, string>? activation = null, int poolColumns = 1)
     {
         var fold = plan.RowFold;
+        var pooled = plan.IsFolded && poolColumns > 1;
         if (plan.IsFolded) (weight, bias) = (FoldRows(weight, fold), bias is null ? null : FoldBias(bias, fold));
+        var foldedFilters = weight.Shape[0];
+        if (pooled) (weight, bias) = (PadFilters(weight, plan.FilterBlock), bias is null ? null : PadFilters(bias, plan.FilterBlock));
         var linear = plan.IsFolded || activation is not null ? writer.Unique($"{nodeName}_{(plan.IsFolded ? "folded" : "linear")}") : y;
         Convolve(writer, conv, x, linear, weight, bias, nodeName, plan);
         var activated = linear;
@@ -25,7 +33,32 @@ internal static class ConvolutionWriter
             activated = plan.IsFolded ? writer.Unique($"{nodeName}_activated") : y;
             activation(linear, activated);
         }
-        if (plan.IsFolded) Interleave(writer, activated, y, output, fold, nodeName);
+        if (!plan.IsFolded) return;
+        if (pooled)
+        {
+            activated = PoolColumns(writer, activated, poolColumns, foldedFilters, weight.Shape[0], nodeName);
+            output = new Shape(output[0], output[1], output[2] / poolColumns);
+        }
+        Interleave(writer, activated, y, output, fold, nodeName);
+    }
+
+    /// <summary>Max over windows of <paramref name="columns"/> columns, then only the real filters.</summary>
+    private static string PoolColumns(OnnxGraphWriter writer, string x, int columns, int filters, int paddedFilters, string nodeName)
+    {
+        var pooled = writer.Unique($"{nodeName}_column_pool");
+        writer.Node("MaxPool", pooled, [x], pooled, OnnxGraphWriter.Ints("kernel_shape", 1, columns), OnnxGraphWriter.Ints("strides", 1, columns));
+        return paddedFilters == filters ? pooled : Slice(writer, pooled, new ChannelRange(0, filters), $"{nodeName}_real");
+    }
+
+    /// <summary>The tensor with zero entries appended along its first axis up to a whole number of blocks.</summary>
+    private static TensorData PadFilters(TensorData t, int block)
+    {
+        var filters = t.Shape[0];
+        var padded = block == 0 ? filters : (filters + block - 1) / block * block;
+        if (padded == filters) return t;
+        var data = new float[t.Data.Length / filters * padded];
+        Array.Copy(t.Data, data, t.Data.Length);
+        return new TensorData([padded, .. t.Shape[1..]], data);
     }
 
     /// <summary>One Conv node per input chunk of the plan, their outputs added into <paramref name="y"/>.</summary>

@@ -73,11 +73,13 @@ public static class OnnxExporter
         private readonly IReadOnlyDictionary<string, Conv2dNode> folded = options.FoldBatchNorm
             ? BatchNormFolding.Foldable(graph) : new Dictionary<string, Conv2dNode>();
         private readonly Dictionary<string, ActivationNode> fusedActivations = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Pool2dNode> columnPools = new(StringComparer.Ordinal);
 
         public void Run()
         {
             var foldedConvs = folded.Values.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
             FindFusedActivations(foldedConvs);
+            FindColumnPools(foldedConvs);
             var fused = fusedActivations.Values.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var node in graph.Nodes)
             {
@@ -97,7 +99,7 @@ public static class OnnxExporter
                     Emit(node, inputs, output);
                 }
                 tensorOf[node.Name] = output;
-                var info = OnnxGraphWriter.Value(output, BatchParam, graph.ShapeOf(node.Name).Dims);
+                var info = OnnxGraphWriter.Value(output, BatchParam, WrittenShape(node.Name).Dims);
                 if (node == graph.Output) writer.Graph.Output.Add(info);
                 else writer.Graph.ValueInfo.Add(info);
             }
@@ -118,6 +120,30 @@ public static class OnnxExporter
             }
         }
 
+        /// <summary>
+        /// Max pools whose windows tile their input and that alone read a row-folded convolution (or its fused
+        /// activation), keyed by the node that writes that convolution: their columns are pooled before the interleave
+        /// (see <see cref="ConvolutionWriter.Write"/>), and the pool node itself is left with the rows.
+        /// </summary>
+        private void FindColumnPools(HashSet<string> foldedConvs)
+        {
+            foreach (var conv in graph.NodesOf<Conv2dNode>())
+            {
+                var written = foldedConvs.Contains(conv.Name) ? folded.First(e => e.Value.Name == conv.Name).Key : conv.Name;
+                var last = fusedActivations.TryGetValue(written, out var activation) ? activation.Name : written;
+                if (last == graph.Output.Name || graph.ConsumersOf(last) is not [Pool2dNode pool]) continue;
+                var tiles = pool.Kind == PoolKind.Max && pool.Stride == pool.Kernel && pool.Padding == new Size2(0, 0) && pool.Kernel.W > 1;
+                if (tiles && ConvolutionPlan.For(conv, graph.ShapeOf(conv.Name), options.Layout).IsFolded) columnPools[written] = pool;
+            }
+        }
+
+        /// <summary>A node's output shape as written: narrower for a convolution that pools its columns.</summary>
+        private Shape WrittenShape(string node)
+        {
+            var shape = graph.ShapeOf(node);
+            return columnPools.TryGetValue(node, out var pool) ? new Shape(shape[0], shape[1], shape[2] / pool.Kernel.W) : shape;
+        }
+
         private void Emit(Node node, string[] x, string y)
         {
             switch (node)
@@ -135,10 +161,14 @@ public static class OnnxExporter
                 case ActivationNode a:
                     Activation(a, x[0], y);
                     break;
+                case Pool2dNode p when columnPools.ContainsValue(p) && p.Kernel.H == 1:
+                    writer.Node("Identity", p.Name, x, y); // the convolution pooled the columns, and there are no rows to pool
+                    break;
                 case Pool2dNode p:
+                    var (kernel, stride) = columnPools.ContainsValue(p) ? (p.Kernel with { W = 1 }, p.Stride with { W = 1 }) : (p.Kernel, p.Stride);
                     var attributes = new List<AttributeProto>
                     {
-                        OnnxGraphWriter.Ints("kernel_shape", p.Kernel.H, p.Kernel.W), OnnxGraphWriter.Ints("strides", p.Stride.H, p.Stride.W),
+                        OnnxGraphWriter.Ints("kernel_shape", kernel.H, kernel.W), OnnxGraphWriter.Ints("strides", stride.H, stride.W),
                         OnnxGraphWriter.Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W),
                     };
                     if (p.Kind == PoolKind.Avg) attributes.Add(OnnxGraphWriter.Int("count_include_pad", 0));
@@ -171,7 +201,8 @@ public static class OnnxExporter
             var name = nodeName ?? c.Name;
             var output = graph.ShapeOf(c.Name);
             Action<string, string>? activate = fusedActivations.TryGetValue(name, out var a) ? (from, to) => Activation(a, from, to) : null;
-            ConvolutionWriter.Write(writer, c, x, y, weight, bias, name, ConvolutionPlan.For(c, output, options.Layout), output, activate);
+            var poolColumns = columnPools.TryGetValue(name, out var pool) ? pool.Kernel.W : 1;
+            ConvolutionWriter.Write(writer, c, x, y, weight, bias, name, ConvolutionPlan.For(c, output, options.Layout), output, activate, poolColumns);
         }
 
         private void BatchNorm(BatchNormNode b, string x, string y)
