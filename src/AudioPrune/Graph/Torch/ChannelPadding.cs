@@ -1,4 +1,5 @@
 using AudioPrune.Graph.Nodes;
+using static TorchSharp.torch;
 
 namespace AudioPrune.Graph.Torch;
 
@@ -39,6 +40,20 @@ public static class ChannelPadding
             nodes.Add(widened);
         }
         return new NetworkGraph(graph.Name, graph.Input, nodes);
+    }
+
+    /// <summary>The part of a padded tensor that holds the unpadded one of <paramref name="shape"/> (a view).</summary>
+    public static Tensor RealPart(Tensor padded, long[] shape)
+    {
+        var real = padded.alias();
+        for (var axis = 0; axis < shape.Length; axis++)
+        {
+            if (real.shape[axis] == shape[axis]) continue;
+            var narrowed = real.narrow(axis, 0, shape[axis]);
+            real.Dispose();
+            real = narrowed;
+        }
+        return real;
     }
 
     /// <summary>What an extra channel of this parameter holds: 1 for a running variance, 0 otherwise.</summary>

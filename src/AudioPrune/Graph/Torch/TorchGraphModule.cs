@@ -92,7 +92,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
             using var source = torch.tensor(tensor.Data, tensor.Shape.Select(d => (long)d).ToArray());
             var target = state[name];
             if (!target.shape.SequenceEqual(source.shape)) target.fill_(ChannelPadding.FillValue(spec));
-            using var real = Real(target, source.shape);
+            using var real = ChannelPadding.RealPart(target, source.shape);
             real.copy_(source);
         }
     }
@@ -104,25 +104,11 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         var weights = new WeightMap();
         foreach (var (name, spec, _) in graph.ParameterTensors)
         {
-            using var real = Real(state[name].detach(), spec.Shape.Select(d => (long)d).ToArray());
+            using var real = ChannelPadding.RealPart(state[name].detach(), spec.Shape.Select(d => (long)d).ToArray());
             var t = real.cpu().contiguous();
             weights[name] = new TensorData(t.shape.Select(d => (int)d).ToArray(), t.data<float>().ToArray());
         }
         return weights;
-    }
-
-    /// <summary>The part of a (possibly padded) module tensor that holds the graph's tensor of the given shape.</summary>
-    private static Tensor Real(Tensor tensor, long[] shape)
-    {
-        var real = tensor.alias();
-        for (var axis = 0; axis < shape.Length; axis++)
-        {
-            if (real.shape[axis] == shape[axis]) continue;
-            var narrowed = real.narrow(axis, 0, shape[axis]);
-            real.Dispose();
-            real = narrowed;
-        }
-        return real;
     }
 
     private static nn.Module<Tensor, Tensor>? CreateLayer(Node node, Shape input) => node switch

@@ -74,12 +74,13 @@ public static class OnnxExporter
             ? BatchNormFolding.Foldable(graph) : new Dictionary<string, Conv2dNode>();
         private readonly Dictionary<string, ActivationNode> fusedActivations = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Pool2dNode> columnPools = new(StringComparer.Ordinal);
+        private readonly HashSet<string> poolsLeftWithRows = new(StringComparer.Ordinal);
 
         public void Run()
         {
             var foldedConvs = folded.Values.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
             FindFusedActivations(foldedConvs);
-            FindColumnPools(foldedConvs);
+            FindColumnPools();
             var fused = fusedActivations.Values.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var node in graph.Nodes)
             {
@@ -125,15 +126,18 @@ public static class OnnxExporter
         /// activation), keyed by the node that writes that convolution: their columns are pooled before the interleave
         /// (see <see cref="ConvolutionWriter.Write"/>), and the pool node itself is left with the rows.
         /// </summary>
-        private void FindColumnPools(HashSet<string> foldedConvs)
+        private void FindColumnPools()
         {
+            var batchNormOf = folded.ToDictionary(e => e.Value.Name, e => e.Key, StringComparer.Ordinal);
             foreach (var conv in graph.NodesOf<Conv2dNode>())
             {
-                var written = foldedConvs.Contains(conv.Name) ? folded.First(e => e.Value.Name == conv.Name).Key : conv.Name;
+                var written = batchNormOf.GetValueOrDefault(conv.Name, conv.Name);
                 var last = fusedActivations.TryGetValue(written, out var activation) ? activation.Name : written;
                 if (last == graph.Output.Name || graph.ConsumersOf(last) is not [Pool2dNode pool]) continue;
                 var tiles = pool.Kind == PoolKind.Max && pool.Stride == pool.Kernel && pool.Padding == new Size2(0, 0) && pool.Kernel.W > 1;
-                if (tiles && ConvolutionPlan.For(conv, graph.ShapeOf(conv.Name), options.Layout).IsFolded) columnPools[written] = pool;
+                if (!tiles || !ConvolutionPlan.For(conv, graph.ShapeOf(conv.Name), options.Layout).IsFolded) continue;
+                columnPools[written] = pool;
+                poolsLeftWithRows.Add(pool.Name);
             }
         }
 
@@ -161,11 +165,11 @@ public static class OnnxExporter
                 case ActivationNode a:
                     Activation(a, x[0], y);
                     break;
-                case Pool2dNode p when columnPools.ContainsValue(p) && p.Kernel.H == 1:
+                case Pool2dNode p when poolsLeftWithRows.Contains(p.Name) && p.Kernel.H == 1:
                     writer.Node("Identity", p.Name, x, y); // the convolution pooled the columns, and there are no rows to pool
                     break;
                 case Pool2dNode p:
-                    var (kernel, stride) = columnPools.ContainsValue(p) ? (p.Kernel with { W = 1 }, p.Stride with { W = 1 }) : (p.Kernel, p.Stride);
+                    var (kernel, stride) = poolsLeftWithRows.Contains(p.Name) ? (p.Kernel with { W = 1 }, p.Stride with { W = 1 }) : (p.Kernel, p.Stride);
                     var attributes = new List<AttributeProto>
                     {
                         OnnxGraphWriter.Ints("kernel_shape", kernel.H, kernel.W), OnnxGraphWriter.Ints("strides", stride.H, stride.W),
