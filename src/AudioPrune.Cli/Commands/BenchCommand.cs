@@ -42,6 +42,10 @@ public static class BenchCommand
                 output.WriteLine($"parent: {result.Parent}");
                 output.WriteLine($"measured speed-up {result.MeasuredSpeedup:0.00}x, MACs ratio {result.MacsRatio:0.00}x, MAC efficiency {result.MacEfficiency:0.00}");
             }
+            if (result.ExecutedMacs is { } executed && executed != result.Macs)
+                output.WriteLine($"the engine executes {Units.Count(executed)} multiply-adds per example for {Units.Count(result.Macs)} MACs (padding to whole channel blocks and kernel folds included)");
+            if (result.ExecutedMacsRatio is { } executedRatio)
+                output.WriteLine($"executed MACs ratio {executedRatio:0.00}x, efficiency against executed MACs {result.ExecutedMacEfficiency:0.00}");
             if (parse.GetValue(json) is { } path)
             {
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, ReportJson.Options));

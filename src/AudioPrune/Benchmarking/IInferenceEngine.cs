@@ -5,6 +5,12 @@ public interface IInferenceEngine : IDisposable
 {
     string Name { get; }
 
+    /// <summary>
+    /// Multiply-adds the engine's kernels execute for one example, padded channels and folded kernels included
+    /// (null when the engine cannot know, e.g. for an .onnx file written elsewhere). At least the model's MACs.
+    /// </summary>
+    long? ExecutedMacs { get; }
+
     /// <summary>Runs the model on <paramref name="batch"/> examples laid out one after another; returns the outputs likewise.</summary>
     float[] Run(float[] input, int batch);
 }

@@ -8,14 +8,18 @@ public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int 
 /// <summary>
 /// A model's measured latency and, when a parent (the unpruned network) is given, the measured speed-up beside
 /// the MACs ratio. MAC efficiency = measured speed-up / MACs ratio: 1.0 means the saved MACs all became saved time.
+/// The executed MACs are what the engine's kernels really do (<see cref="IInferenceEngine.ExecutedMacs"/>); the
+/// efficiency against them separates the kernels' speed from the multiply-adds that padding and folding add back.
 /// </summary>
 public sealed record LatencyResult(
     string Engine, int Batch, int Threads, long Macs, LatencyStats Model,
-    long? ParentMacs = null, LatencyStats? Parent = null)
+    long? ParentMacs = null, LatencyStats? Parent = null, long? ExecutedMacs = null, long? ParentExecutedMacs = null)
 {
     public double? MacsRatio => ParentMacs is { } p ? p / (double)Macs : null;
     public double? MeasuredSpeedup => Parent is { } p ? p.MedianMs / Model.MedianMs : null;
     public double? MacEfficiency => MeasuredSpeedup / MacsRatio;
+    public double? ExecutedMacsRatio => ParentExecutedMacs / (double?)ExecutedMacs;
+    public double? ExecutedMacEfficiency => MeasuredSpeedup / ExecutedMacsRatio;
 }
 
 public static class LatencyBenchmark
@@ -33,12 +37,12 @@ public static class LatencyBenchmark
         void RunModel() => engine.Run(input, settings.Batch);
         if (parent is null)
             return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs,
-                LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs));
+                LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs), ExecutedMacs: engine.ExecutedMacs);
         using var parentEngine = InferenceEngines.Create(settings.Engine, parent, settings.Threads);
         var (stats, parentStats) = LatencyMeter.MeasureInterleaved(RunModel, () => parentEngine.Run(input, settings.Batch),
             settings.Warmup, settings.Runs);
         return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, stats,
-            ComplexityReport.Of(parent.Graph).Macs, parentStats);
+            ComplexityReport.Of(parent.Graph).Macs, parentStats, engine.ExecutedMacs, parentEngine.ExecutedMacs);
     }
 
     private static float[] RandomInput(Shape example, int batch, int seed)

@@ -18,8 +18,10 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         var path = Path.Combine(Path.GetTempPath(), $"audioprune-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
         try
         {
-            OnnxExporter.Write(model, path, new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout));
+            var options = new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout);
+            OnnxExporter.Write(model, path, options);
             if (layout == ConvolutionLayout.Plain) Name = "onnx-plain";
+            ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.Layout);
             runner = new OnnxModelRunner(path, threads);
         }
         finally
@@ -32,6 +34,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     public OnnxInferenceEngine(OnnxModelRunner runner) => this.runner = runner;
 
     public string Name { get; } = "onnx";
+
+    public long? ExecutedMacs { get; }
 
     public float[] Run(float[] input, int batch) => runner.Run(input, batch);
 

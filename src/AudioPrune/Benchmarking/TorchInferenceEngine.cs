@@ -20,6 +20,8 @@ public sealed class TorchInferenceEngine : IInferenceEngine
 
     public string Name => "torch";
 
+    public long? ExecutedMacs => ComplexityReport.Of(module.ExecutedGraph).Macs;
+
     public float[] Run(float[] input, int batch)
     {
         using var scope = NewDisposeScope();

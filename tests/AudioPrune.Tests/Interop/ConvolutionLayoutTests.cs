@@ -61,6 +61,30 @@ public sealed class ConvolutionLayoutTests
         Assert.True(ConvolutionPlan.For(Conv(16, 16), wide, ConvolutionLayout.Plain).IsPlain);
     }
 
+    [Fact]
+    public void The_executed_multiply_adds_count_padded_filters_and_the_zeros_of_folded_kernels()
+    {
+        long Macs(Conv2dNode conv, Shape output, ConvolutionLayout layout) => ConvolutionPlan.For(conv, output, layout).Macs(conv, output);
+        var wide = new Shape(11, 40, 500);
+        var exact = Conv(11, 11).Macs([new Shape(11, 40, 500)], wide);
+        Assert.Equal(exact, Macs(Conv(11, 11), wide, ConvolutionLayout.Plain));
+        // Folded by 4 on 16-channel blocks: 44 filters padded to 48, kernels 10 rows tall, a quarter of the rows.
+        Assert.Equal(11L * 48 * 10 * 7 * 10 * 500, Macs(Conv(11, 11), wide, ConvolutionLayout.Blocked16));
+        // Folded by 2 on 8-channel blocks: 22 filters padded to 24, kernels 8 rows tall, half the rows.
+        Assert.Equal(11L * 24 * 8 * 7 * 20 * 500, Macs(Conv(11, 11), wide, ConvolutionLayout.Blocked8));
+        // Unfolded, the filters are still padded; a grouped convolution is written plain.
+        Assert.Equal(1L * 16 * 49 * 40 * 500, Macs(Conv(1, 11), wide, ConvolutionLayout.Blocked16));
+        var grouped = Conv(12, 12, groups: 2);
+        Assert.Equal(grouped.Macs([new Shape(12, 40, 500)], new Shape(12, 40, 500)), Macs(grouped, new Shape(12, 40, 500), ConvolutionLayout.Blocked16));
+
+        // The pruned DCASE21_Net (11/11/22): conv1 16 of 11 filters, conv2 as above, conv3 folded by 2 (44 of 48),
+        // and the two dense layers as they are.
+        var pruned = InteropFixtures.PrunedDcase21();
+        Assert.Equal(ComplexityReport.Of(pruned).Macs, OnnxExecutedMacs.Of(pruned, ConvolutionLayout.Plain));
+        var conv3 = 11L * 48 * 8 * 7 * 4 * 100;
+        Assert.Equal(15_680_000 + 184_800_000 + conv3 + 44 * 100 + 100 * 10, OnnxExecutedMacs.Of(pruned, ConvolutionLayout.Blocked16));
+    }
+
     public static TheoryData<string, ConvolutionLayout> Cases()
     {
         var data = new TheoryData<string, ConvolutionLayout>();

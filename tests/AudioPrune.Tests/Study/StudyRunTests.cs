@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AudioPrune.Interop;
 
 namespace AudioPrune.Tests.Study;
 
@@ -45,7 +46,11 @@ public sealed class StudyRunTests
             Assert.Contains($"]({plot})", report);
         }
         foreach (var job in Directory.GetDirectories(Path.Combine(outDir, "jobs")))
+        {
             Assert.True(File.Exists(Path.Combine(job, "model.onnx")), $"{job} has no ONNX export");
+            using var onnx = new OnnxModelRunner(Path.Combine(job, "model.onnx"));
+            Assert.Equal("true", onnx.Metadata["batchnorm_folded"]);
+        }
     }
 
     [Fact]

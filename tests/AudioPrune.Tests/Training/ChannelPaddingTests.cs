@@ -93,6 +93,8 @@ public sealed class ChannelPaddingTests
         Assert.Equal([16L, 1, 7, 7], module.state_dict()["conv1.weight"].shape);
         var back = module.ToWeightMap();
         foreach (var name in weights.Names) Assert.Equal(weights[name].Data, back[name].Data);
+        // What the module executes is the padded network (16/16/32 filters), as the inference benchmark reports.
+        Assert.Equal(ComplexityReport.Of(SmallNets.DcaseShaped(16, 16, 32)).Macs, ComplexityReport.Of(module.ExecutedGraph).Macs);
         using var scope = torch.NewDisposeScope();
         using var unpadded = TorchGraphModule.Create(graph, weights, padChannels: false);
         var x = torch.randn(2, 1, 20, 50);

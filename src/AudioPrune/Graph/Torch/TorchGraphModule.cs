@@ -54,6 +54,9 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 
     public ActivationLayout Layout { get; }
 
+    /// <summary>The network the module runs: <see cref="Graph"/> with its channels padded when <see cref="PadsChannels"/>.</summary>
+    public NetworkGraph ExecutedGraph => physical;
+
     /// <summary>Whether the module runs the network with its channels padded to whole blocks.</summary>
     public bool PadsChannels => !ReferenceEquals(physical, graph);
 

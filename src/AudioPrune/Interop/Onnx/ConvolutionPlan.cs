@@ -67,6 +67,20 @@ public sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> In
     /// <summary>What moving one output number back into place costs, in multiply-adds (see <see cref="Cost"/>).</summary>
     private const double InterleaveCostPerNumber = 40;
 
+    /// <summary>
+    /// Multiply-adds of the layer as written, per example: what the kernels execute, padded filters and the zeros of
+    /// the taller folded kernel included. Input chunks add nothing (each input channel is read once). For a plain
+    /// plan this is the layer's own MACs.
+    /// </summary>
+    public long Macs(Conv2dNode conv, Shape output)
+    {
+        var filters = (long)conv.OutChannels * RowFold;
+        if (FilterBlock > 0) filters = (filters + FilterBlock - 1) / FilterBlock * FilterBlock;
+        var taps = (long)(conv.Kernel.H + RowFold - 1) * conv.Kernel.W;
+        var positions = (long)(output[1] / RowFold) * output[2];
+        return conv.InChannels / conv.Groups * filters * taps * positions;
+    }
+
     public bool IsFolded => RowFold > 1;
 
     public bool IsPlain => !IsFolded && InputChunks.Count == 1;
