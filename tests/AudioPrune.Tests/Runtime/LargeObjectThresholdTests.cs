@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace AudioPrune.Tests.Runtime;
+
+/// <summary>
+/// Guards the programs' large object heap threshold (Directory.Build.props): a 512-filter layer's distance matrix
+/// must start in gen 0, whose memory is reused, instead of taking fresh pages on the large object heap.
+/// </summary>
+public sealed class LargeObjectThresholdTests
+{
+    private const int DistanceMatrixOf512Filters = 512 * 512;
+
+    [Fact]
+    public void A_512_filter_distance_matrix_starts_in_generation_0()
+    {
+        var distances = new double[DistanceMatrixOf512Filters];
+        Assert.Equal(0, GC.GetGeneration(distances));
+    }
+
+    [Fact]
+    public void The_command_line_program_carries_the_threshold()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "audioprune.runtimeconfig.json");
+        using var config = JsonDocument.Parse(File.ReadAllText(path));
+        var threshold = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.LOHThreshold");
+        Assert.True(threshold.GetInt64() > DistanceMatrixOf512Filters * sizeof(double), $"{path}: threshold {threshold} would put the matrix on the large object heap");
+    }
+}
