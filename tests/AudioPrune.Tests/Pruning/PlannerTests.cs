@@ -1,5 +1,6 @@
 using AudioPrune.Common;
 using AudioPrune.Graph;
+using AudioPrune.Pruning;
 using AudioPrune.Pruning.Planning;
 using AudioPrune.Zoo;
 
@@ -139,6 +140,26 @@ public sealed class PlannerTests
         var e = Assert.Throws<UserInputException>(() => PruningPlanner.Run(Dcase, weights, new PruningRequest { Method = "l1", Ratio = 0.5 }));
         Assert.Contains("'conv3'", e.Message);
     }
+
+    [Theory]
+    [MemberData(nameof(Criteria))]
+    public void The_untimed_warm_up_leaves_every_criterions_kept_sets_as_scoring_alone_gives_them(string method)
+    {
+        var request = new PruningRequest { Method = method, Criterion = new CriterionOptions { Landmarks = 64, Seed = 5 } };
+        var criterion = CriterionCatalog.Create(method, request.Criterion);
+        var own = criterion.SelectsOwnCount ? request : request with { Ratio = 0.5 };
+        // Three filters: fewer than the warm-up's stand-in takes, and fewer than the 64 landmarks asked for.
+        var narrow = new SequentialBuilder("narrow", new Shape(2, 8, 8)).Conv("a", 3, 3).Conv("b", 40, 3).Flatten("f").Linear("fc", 2).Build();
+        var weights = WeightInitializer.Initialize(narrow, 1);
+        var plan = PruningPlanner.Run(narrow, weights, own).Plan;
+        foreach (var (layer, index) in plan.Layers.Select((l, i) => (l, i)))
+        {
+            var alone = criterion.Score(new FilterBank(layer.Name, weights[$"{layer.Name}.weight"], index));
+            Assert.Equal(alone.Kept(criterion.SelectsOwnCount ? null : layer.KeptCount), layer.Kept);
+        }
+    }
+
+    public static TheoryData<string> Criteria() => new(CriterionCatalog.Names);
 
     private static PruningResult Run(PruningRequest request) => PruningPlanner.Run(Dcase, Weights, request);
 }
