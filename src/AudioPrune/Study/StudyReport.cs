@@ -37,7 +37,7 @@ public static class StudyReport
                 ["selection"] = SelectionConvention,
                 ["accuracy"] = "Clip-level test accuracy (mean of segment probabilities per clip); mean and sample standard deviation over seeds.",
                 ["latency"] = "Median of timed runs after warm-up; speed-up = parent latency / model latency, measured in the same run.",
-                ["importance"] = "Time to score the pruned layers and choose their kept filters, after an untimed warm-up of the criterion on a few filters (its code compiled first), so criteria compare fairly whichever ran first.",
+                ["importance"] = "Importance: time to score the pruned layers and choose their kept filters, after an untimed warm-up of the criterion on a few filters (its code compiled first), so criteria compare fairly whichever ran first.",
             },
             rows, jobs, plots);
         AtomicFile.WriteAllText(folder.Results, JsonSerializer.Serialize(results, ReportJson.Options));
