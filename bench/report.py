@@ -249,10 +249,13 @@ def latency_section(results):
            "`src/AudioPrune/Interop/Onnx/ConvolutionPlan.cs`); onnx-plain with one Conv node per layer, as earlier "
            "versions did. Executed MACs are the multiply-adds the engine's kernels really do: ONNX Runtime's blocked "
            "kernels pad each layer's filters to whole channel blocks and run folded kernels with their zeros; the "
-           "TorchSharp module pads pruned widths to whole blocks (`OnnxExecutedMacs`, `TorchGraphModule.ExecutedGraph`). "
+           "TorchSharp engine runs whichever module form it timed fastest on the first batch: pruned widths padded to "
+           "whole blocks, or the network as it is, channels-first or channels-last (`FastestTorchModule`; "
+           "`OnnxExecutedMacs`, `TorchGraphModule.ExecutedGraph`). "
            "Efficiency vs executed = speed-up / (parent executed MACs / model executed MACs): near 1, the kernels "
            "turned every executed multiply-add saved into time, and what MAC efficiency misses went to padding.", ""]
     rows, target, plain, executed_target = [], None, None, None
+    torch_forms = []
     for batch in [1, 32]:
         for engine in ["onnx", "onnx-plain", "torch"]:
             for key, title in LATENCY_MODELS:
@@ -274,6 +277,8 @@ def latency_section(results):
                 executed_efficiency = result.get("executed_mac_efficiency")
                 if key == "c123" and engine == "onnx" and batch == 1:
                     target, executed_target = efficiency, executed_efficiency
+                if engine == "torch" and result.get("form"):
+                    torch_forms.append(f"batch {batch}, {title}: {result['form']}")
                 rows.append([engine, batch, title, f"{result['macs'] / 1e6:,.1f} M",
                              f"{executed / 1e6:,.1f} M" if executed else "",
                              f"{model['median_ms']:.2f} ({model['p10_ms']:.2f}-{model['p90_ms']:.2f})",
@@ -286,6 +291,7 @@ def latency_section(results):
                              f"{versus:.2f}x" if versus else ""])
     out += [table(["engine", "batch", "model", "MACs", "executed MACs", "median ms", "parent ms", "speed-up",
                    "MACs ratio", "MAC efficiency", "efficiency vs executed", "ideal floor ms", "torch / onnx"], rows), "",
+            "TorchSharp module forms chosen: " + ("; ".join(torch_forms) if torch_forms else "n/a") + ".", "",
             f"Target: C1+C2+C3 under ONNX Runtime, batch 1, 1 thread, MAC efficiency at least 0.8: "
             f"{fmt(target, 2)}, {verdict(target is not None and target >= 0.8)} "
             f"(plain layout: {fmt(plain, 2)}; against the multiply-adds the blocked kernels execute: "

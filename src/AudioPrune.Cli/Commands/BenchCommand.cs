@@ -37,9 +37,11 @@ public static class BenchCommand
             var parentModel = parse.GetValue(parent) is { } p ? ModelLoader.Load(p) : null;
             var result = LatencyBenchmark.Run(subject, settings, parentModel);
             output.WriteLine($"{settings.Engine}, batch {settings.Batch}, {settings.Threads} thread(s): {result.Model}");
+            if (result.Form is not null) output.WriteLine($"runs as: {result.Form}");
             if (result.Parent is not null)
             {
                 output.WriteLine($"parent: {result.Parent}");
+                if (result.ParentForm is not null) output.WriteLine($"parent runs as: {result.ParentForm}");
                 output.WriteLine($"measured speed-up {result.MeasuredSpeedup:0.00}x, MACs ratio {result.MacsRatio:0.00}x, MAC efficiency {result.MacEfficiency:0.00}");
             }
             if (result.ExecutedMacs is { } executed && executed != result.Macs)

@@ -11,6 +11,9 @@ public interface IInferenceEngine : IDisposable
     /// </summary>
     long? ExecutedMacs { get; }
 
+    /// <summary>How the engine runs the network (ONNX convolution layout, TorchSharp module form); null when not known.</summary>
+    string? Form { get; }
+
     /// <summary>Runs the model on <paramref name="batch"/> examples laid out one after another; returns the outputs likewise.</summary>
     float[] Run(float[] input, int batch);
 }

@@ -10,10 +10,12 @@ public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int 
 /// the MACs ratio. MAC efficiency = measured speed-up / MACs ratio: 1.0 means the saved MACs all became saved time.
 /// The executed MACs are what the engine's kernels really do (<see cref="IInferenceEngine.ExecutedMacs"/>); the
 /// efficiency against them separates the kernels' speed from the multiply-adds that padding and folding add back.
+/// Form and ParentForm say how each engine ran its network (<see cref="IInferenceEngine.Form"/>).
 /// </summary>
 public sealed record LatencyResult(
     string Engine, int Batch, int Threads, long Macs, LatencyStats Model,
-    long? ParentMacs = null, LatencyStats? Parent = null, long? ExecutedMacs = null, long? ParentExecutedMacs = null)
+    long? ParentMacs = null, LatencyStats? Parent = null, long? ExecutedMacs = null, long? ParentExecutedMacs = null,
+    string? Form = null, string? ParentForm = null)
 {
     public double? MacsRatio => ParentMacs is { } p ? p / (double)Macs : null;
     public double? MeasuredSpeedup => Parent is { } p ? p.MedianMs / Model.MedianMs : null;
@@ -37,12 +39,12 @@ public static class LatencyBenchmark
         void RunModel() => engine.Run(input, settings.Batch);
         if (parent is null)
             return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs,
-                LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs), ExecutedMacs: engine.ExecutedMacs);
+                LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs), ExecutedMacs: engine.ExecutedMacs, Form: engine.Form);
         using var parentEngine = InferenceEngines.Create(settings.Engine, parent, settings.Threads);
         var (stats, parentStats) = LatencyMeter.MeasureInterleaved(RunModel, () => parentEngine.Run(input, settings.Batch),
             settings.Warmup, settings.Runs);
         return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, stats,
-            ComplexityReport.Of(parent.Graph).Macs, parentStats, engine.ExecutedMacs, parentEngine.ExecutedMacs);
+            ComplexityReport.Of(parent.Graph).Macs, parentStats, engine.ExecutedMacs, parentEngine.ExecutedMacs, engine.Form, parentEngine.Form);
     }
 
     private static float[] RandomInput(Shape example, int batch, int seed)

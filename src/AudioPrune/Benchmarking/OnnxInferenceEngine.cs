@@ -22,6 +22,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             OnnxExporter.Write(model, path, options);
             if (layout == ConvolutionLayout.Plain) Name = "onnx-plain";
             ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.Layout);
+            Form = $"convolution layout {options.Layout.ToString().ToLowerInvariant()}, batch norm folded";
             runner = new OnnxModelRunner(path, threads);
         }
         finally
@@ -36,6 +37,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     public string Name { get; } = "onnx";
 
     public long? ExecutedMacs { get; }
+
+    public string? Form { get; }
 
     public float[] Run(float[] input, int batch) => runner.Run(input, batch);
 

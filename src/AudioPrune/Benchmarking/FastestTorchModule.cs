@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using AudioPrune.Graph;
+using AudioPrune.Graph.Torch;
+using static TorchSharp.torch;
+
+namespace AudioPrune.Benchmarking;
+
+/// <summary>
+/// Picks, by timing them on the batch to be run, the fastest of the module forms that compute the same outputs:
+/// the training form (channels padded to whole blocks on CPUs that have them, layout as measured for training) and
+/// the unpadded network in either layout. Which wins depends on the widths, the batch and even the process's
+/// allocation history (fresh memory pages are slow on the machines this was measured on): DCASE21_Net pruned to
+/// 11/11/22 at batch 32 ran 88 ms unpadded and channels-first against 98-102 ms padded, at batch 1 unpadded
+/// channels-first took 2.3-2.6 ms in one process and 3.3 ms in another, while 16/11/32 and pruned VGGish_Net ran
+/// fastest padded (1 thread, AVX-512). So the engine measures instead of predicting.
+/// </summary>
+public static class FastestTorchModule
+{
+    /// <summary>
+    /// Untimed passes per form first: the first passes of a form are slow while oneDNN generates its kernels and the
+    /// allocator takes fresh pages for its feature maps, and with one warm-up pass the wrong form won at random.
+    /// </summary>
+    private const int WarmupPasses = 3;
+
+    /// <summary>Timed passes per form, taken in turns so that a change in the machine's load falls on all of them.</summary>
+    private const int Rounds = 5;
+
+    public static TorchGraphModule Choose(NetworkGraph graph, WeightMap weights, Tensor input)
+    {
+        var forms = Forms(graph, weights);
+        if (forms.Count == 1) return forms[0];
+        var fastest = new double[forms.Count];
+        Array.Fill(fastest, double.PositiveInfinity);
+        foreach (var form in forms)
+        {
+            for (var pass = 0; pass < WarmupPasses; pass++) Forward(form, input).Dispose();
+        }
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var i = 0; i < forms.Count; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                Forward(forms[i], input).Dispose();
+                fastest[i] = Math.Min(fastest[i], clock.Elapsed.TotalMilliseconds);
+            }
+        }
+        var best = Array.IndexOf(fastest, fastest.Min());
+        foreach (var other in forms.Where((_, i) => i != best)) other.Dispose();
+        return forms[best];
+    }
+
+    /// <summary>The output of one evaluation-mode pass, its intermediates freed.</summary>
+    public static Tensor Forward(TorchGraphModule module, Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return module.call(input).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A short name of a module's form, for reports.</summary>
+    public static string Describe(TorchGraphModule module) =>
+        $"{(module.Layout == ActivationLayout.ChannelsLast ? "channels-last" : "channels-first")}, {(module.PadsChannels ? "channels padded to whole blocks" : "channels not padded")}";
+
+    private static List<TorchGraphModule> Forms(NetworkGraph graph, WeightMap weights)
+    {
+        var forms = new List<TorchGraphModule> { TorchGraphModule.Create(graph, weights) };
+        foreach (var layout in new[] { ActivationLayout.ChannelsFirst, ActivationLayout.ChannelsLast })
+        {
+            if (forms.Any(f => !f.PadsChannels && f.Layout == layout)) continue;
+            forms.Add(TorchGraphModule.Create(graph, weights, layout, padChannels: false));
+        }
+        return forms;
+    }
+}
