@@ -11,10 +11,12 @@ public sealed class LargeObjectThresholdTests
     private const int DistanceMatrixOf512Filters = 512 * 512;
 
     [Fact]
-    public void A_512_filter_distance_matrix_starts_in_generation_0()
+    public void A_512_filter_distance_matrix_starts_off_the_large_object_heap()
     {
         var distances = new double[DistanceMatrixOf512Filters];
-        Assert.Equal(0, GC.GetGeneration(distances));
+        // Not "generation 0": a collection on another test's thread may promote it to 1 before the check. The large
+        // object heap counts as the oldest generation.
+        Assert.NotEqual(GC.MaxGeneration, GC.GetGeneration(distances));
     }
 
     [Fact]
