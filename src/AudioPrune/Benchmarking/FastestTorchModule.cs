@@ -25,17 +25,30 @@ public static class FastestTorchModule
     /// <summary>Timed passes per form, taken in turns so that a change in the machine's load falls on all of them.</summary>
     private const int Rounds = 5;
 
+    /// <summary>
+    /// A form whose warm second pass takes longer than this gets no more passes than the rounds that fit in
+    /// <see cref="SlowBudgetMs"/> (at least one): CNN14 at batch 32 would otherwise spend most of a minute choosing.
+    /// </summary>
+    private const double SlowBudgetMs = 2_000;
+
     public static TorchGraphModule Choose(NetworkGraph graph, WeightMap weights, Tensor input)
     {
         var forms = Forms(graph, weights);
         if (forms.Count == 1) return forms[0];
         var fastest = new double[forms.Count];
         Array.Fill(fastest, double.PositiveInfinity);
+        var slowest = 0.0;
         foreach (var form in forms)
         {
-            for (var pass = 0; pass < WarmupPasses; pass++) Forward(form, input).Dispose();
+            for (var pass = 0; pass < WarmupPasses; pass++)
+            {
+                var clock = Stopwatch.StartNew();
+                Forward(form, input).Dispose();
+                if (pass == 1) slowest = Math.Max(slowest, clock.Elapsed.TotalMilliseconds);
+            }
         }
-        for (var round = 0; round < Rounds; round++)
+        var rounds = Math.Clamp((int)(SlowBudgetMs / (slowest * forms.Count)), 1, Rounds);
+        for (var round = 0; round < rounds; round++)
         {
             for (var i = 0; i < forms.Count; i++)
             {
