@@ -26,8 +26,8 @@ public static class FastestTorchModule
     private const int Rounds = 5;
 
     /// <summary>
-    /// A form whose warm second pass takes longer than this gets no more passes than the rounds that fit in
-    /// <see cref="SlowBudgetMs"/> (at least one): CNN14 at batch 32 would otherwise spend most of a minute choosing.
+    /// The timed rounds are cut to those that fit in this many milliseconds, judged by the slowest form's second warm-up
+    /// pass (at least one round): CNN14 at batch 32 would otherwise spend most of a minute choosing.
     /// </summary>
     private const double SlowBudgetMs = 2_000;
 
@@ -42,20 +42,14 @@ public static class FastestTorchModule
         {
             for (var pass = 0; pass < WarmupPasses; pass++)
             {
-                var clock = Stopwatch.StartNew();
-                Forward(form, input).Dispose();
-                if (pass == 1) slowest = Math.Max(slowest, clock.Elapsed.TotalMilliseconds);
+                var ms = PassMs(form, input);
+                if (pass == 1) slowest = Math.Max(slowest, ms);
             }
         }
         var rounds = Math.Clamp((int)(SlowBudgetMs / (slowest * forms.Count)), 1, Rounds);
         for (var round = 0; round < rounds; round++)
         {
-            for (var i = 0; i < forms.Count; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                Forward(forms[i], input).Dispose();
-                fastest[i] = Math.Min(fastest[i], clock.Elapsed.TotalMilliseconds);
-            }
+            for (var i = 0; i < forms.Count; i++) fastest[i] = Math.Min(fastest[i], PassMs(forms[i], input));
         }
         var best = Array.IndexOf(fastest, fastest.Min());
         foreach (var other in forms.Where((_, i) => i != best)) other.Dispose();
@@ -68,6 +62,13 @@ public static class FastestTorchModule
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         return module.call(input).contiguous().MoveToOuterDisposeScope();
+    }
+
+    private static double PassMs(TorchGraphModule form, Tensor input)
+    {
+        var clock = Stopwatch.StartNew();
+        Forward(form, input).Dispose();
+        return clock.Elapsed.TotalMilliseconds;
     }
 
     /// <summary>A short name of a module's form, for reports.</summary>

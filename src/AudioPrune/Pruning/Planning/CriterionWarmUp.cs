@@ -13,11 +13,13 @@ public static class CriterionWarmUp
     /// <summary>Enough filters for every step (scores, distances, the greedy pass) to run; few enough to cost little.</summary>
     private const int StandInFilters = 16;
 
-    public static void Run(IFilterImportance criterion, FilterBank layer)
+    /// <param name="weight">The layer's (filters, channels, kh, kw) weight; only its first filters are read.</param>
+    public static void Run(IFilterImportance criterion, string layer, TensorData weight, int layerIndex)
     {
-        var filters = Math.Min(StandInFilters, layer.Filters);
-        var values = layer.Weights.AsSpan(0, filters * layer.FilterLength).ToArray();
-        var standIn = new FilterBank(layer.Layer, new TensorData([filters, layer.Channels, layer.KernelH, layer.KernelW], values), layer.LayerIndex);
+        var filters = Math.Min(StandInFilters, weight.Shape[0]);
+        var filterLength = weight.Shape[1] * weight.Shape[2] * weight.Shape[3];
+        var values = weight.Data.AsSpan(0, filters * filterLength).ToArray();
+        var standIn = new FilterBank(layer, new TensorData([filters, .. weight.Shape[1..]], values), layerIndex);
         var importance = criterion.Score(standIn);
         _ = importance.Kept(criterion.SelectsOwnCount ? null : Math.Max(1, filters / 2));
     }

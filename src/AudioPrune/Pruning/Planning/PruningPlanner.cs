@@ -37,7 +37,7 @@ public static class PruningPlanner
         for (var i = 0; i < layers.Count; i++) counts[layers[i].Name] = TargetCount(layers[i], i, layers.Count, request, criterion);
         foreach (var layer in layers) EnsureFinite(layer, weights);
 
-        if (layers.Count > 0) CriterionWarmUp.Run(criterion, new FilterBank(layers[0].Name, weights[$"{layers[0].Name}.weight"], convIndex[layers[0].Name]));
+        if (layers.Count > 0) CriterionWarmUp.Run(criterion, layers[0].Name, weights[$"{layers[0].Name}.weight"], convIndex[layers[0].Name]);
         var decisions = new List<LayerDecision>();
         foreach (var layer in layers)
         {
