@@ -19,6 +19,7 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs (after the warm-up)", DefaultValueFactory = _ => 50 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs", DefaultValueFactory = _ => 10 };
         var parent = new Option<string?>("--parent") { Description = "The unpruned model, to report the measured speed-up beside the MACs ratio (model and parent timed in alternating blocks of 5 runs)", HelpName = "MODEL" };
+        var profile = new Option<bool>("--profile") { Description = "Also show where the time goes, stage by stage (each convolution or linear layer with the layers after it), from ONNX Runtime's profiler: as many runs again, after the timed ones, in a separate profiled session (onnx engines only)" };
         var json = CommonOptions.JsonOut();
         var command = new Command("bench", """
             Measure inference latency: warm-up, then repeated timed runs; median and spread.
@@ -28,11 +29,12 @@ public static class BenchCommand
               audioprune bench pruned.safetensors --parent dcase21.safetensors --batch 1 --threads 1
               audioprune bench pruned.safetensors --engine onnx --batch 32 --json latency.json
               audioprune bench pruned.safetensors --engine onnx-plain --parent dcase21
-            """) { model, engine, batch, threads, runs, warmup, parent, json };
+              audioprune bench pruned.safetensors --parent dcase21 --profile
+            """) { model, engine, batch, threads, runs, warmup, parent, profile, json };
         command.SetAction(parse =>
         {
             var settings = new LatencySettings(parse.GetValue(engine)!, parse.GetValue(batch), parse.GetValue(threads),
-                parse.GetValue(warmup), parse.GetValue(runs));
+                parse.GetValue(warmup), parse.GetValue(runs), Profile: parse.GetValue(profile));
             var subject = ModelLoader.Load(parse.GetValue(model)!);
             var parentModel = parse.GetValue(parent) is { } p ? ModelLoader.Load(p) : null;
             var result = LatencyBenchmark.Run(subject, settings, parentModel);
@@ -48,6 +50,12 @@ public static class BenchCommand
                 output.WriteLine($"the engine executes {Units.Count(executed)} multiply-adds per example for {Units.Count(result.Macs)} MACs (padding to whole channel blocks and kernel folds included)");
             if (result.ExecutedMacsRatio is { } executedRatio)
                 output.WriteLine($"executed MACs ratio {executedRatio:0.00}x, efficiency against executed MACs {result.ExecutedMacEfficiency:0.00}");
+            if (result.Layers is { } layers)
+            {
+                output.WriteLine();
+                output.WriteLine($"time by stage (ONNX Runtime profiler, median kernel time over {layers.Runs} runs):");
+                StageTimeTable.Write(layers, result.ParentLayers, output);
+            }
             if (parse.GetValue(json) is { } path)
             {
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, ReportJson.Options));

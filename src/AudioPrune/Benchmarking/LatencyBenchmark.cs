@@ -3,19 +3,22 @@ using AudioPrune.Graph;
 
 namespace AudioPrune.Benchmarking;
 
-public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int Threads = 1, int Warmup = 10, int Runs = 50, int Seed = 0);
+/// <summary>How to time a model; <see cref="Profile"/> adds a per-layer breakdown from profiled runs after the timed ones.</summary>
+public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int Threads = 1, int Warmup = 10, int Runs = 50, int Seed = 0,
+    bool Profile = false);
 
 /// <summary>
 /// A model's measured latency and, when a parent (the unpruned network) is given, the measured speed-up beside
 /// the MACs ratio. MAC efficiency = measured speed-up / MACs ratio: 1.0 means the saved MACs all became saved time.
 /// The executed MACs are what the engine's kernels really do (<see cref="IInferenceEngine.ExecutedMacs"/>); the
 /// efficiency against them separates the kernels' speed from the multiply-adds that padding and folding add back.
-/// Form and ParentForm say how each engine ran its network (<see cref="IInferenceEngine.Form"/>).
+/// Form and ParentForm say how each engine ran its network (<see cref="IInferenceEngine.Form"/>); Layers and
+/// ParentLayers where the time went, when profiled (<see cref="ILayerProfiler"/>).
 /// </summary>
 public sealed record LatencyResult(
     string Engine, int Batch, int Threads, long Macs, LatencyStats Model,
     long? ParentMacs = null, LatencyStats? Parent = null, long? ExecutedMacs = null, long? ParentExecutedMacs = null,
-    string? Form = null, string? ParentForm = null)
+    string? Form = null, string? ParentForm = null, LayerProfile? Layers = null, LayerProfile? ParentLayers = null)
 {
     public double? MacsRatio => ParentMacs is { } p ? p / (double)Macs : null;
     public double? MeasuredSpeedup => Parent is { } p ? p.MedianMs / Model.MedianMs : null;
@@ -36,15 +39,23 @@ public static class LatencyBenchmark
         var input = RandomInput(model.Graph.Input, settings.Batch, settings.Seed);
         var macs = ComplexityReport.Of(model.Graph).Macs;
         using var engine = InferenceEngines.Create(settings.Engine, model, settings.Threads);
+        if (settings.Profile && engine is not ILayerProfiler)
+            throw new UserInputException($"--profile needs an ONNX Runtime engine (onnx or onnx-plain), not '{settings.Engine}'");
         void RunModel() => engine.Run(input, settings.Batch);
+        LayerProfile? Profile(IInferenceEngine e) =>
+            settings.Profile ? ((ILayerProfiler)e).Profile(input, settings.Batch, settings.Warmup, settings.Runs) : null;
         if (parent is null)
-            return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs,
-                LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs), ExecutedMacs: engine.ExecutedMacs, Form: engine.Form);
+        {
+            var alone = LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs);
+            return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, alone,
+                ExecutedMacs: engine.ExecutedMacs, Form: engine.Form, Layers: Profile(engine));
+        }
         using var parentEngine = InferenceEngines.Create(settings.Engine, parent, settings.Threads);
         var (stats, parentStats) = LatencyMeter.MeasureInterleaved(RunModel, () => parentEngine.Run(input, settings.Batch),
             settings.Warmup, settings.Runs);
         return new LatencyResult(settings.Engine, settings.Batch, settings.Threads, macs, stats,
-            ComplexityReport.Of(parent.Graph).Macs, parentStats, engine.ExecutedMacs, parentEngine.ExecutedMacs, engine.Form, parentEngine.Form);
+            ComplexityReport.Of(parent.Graph).Macs, parentStats, engine.ExecutedMacs, parentEngine.ExecutedMacs, engine.Form, parentEngine.Form,
+            Profile(engine), Profile(parentEngine));
     }
 
     private static float[] RandomInput(Shape example, int batch, int seed)

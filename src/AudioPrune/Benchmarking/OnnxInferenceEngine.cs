@@ -9,26 +9,22 @@ namespace AudioPrune.Benchmarking;
 /// to a temporary .onnx file, loaded into a session, and the file removed. The convolution layout is this CPU's
 /// unless given (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
-public sealed class OnnxInferenceEngine : IInferenceEngine
+public sealed class OnnxInferenceEngine : IInferenceEngine, ILayerProfiler
 {
     private readonly OnnxModelRunner runner;
+    private readonly ModelArtifact? model;
+    private readonly OnnxExportOptions? options;
+    private readonly int threads;
 
     public OnnxInferenceEngine(ModelArtifact model, int threads, ConvolutionLayout? layout = null)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"audioprune-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
-        try
-        {
-            var options = new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout);
-            OnnxExporter.Write(model, path, options);
-            if (layout == ConvolutionLayout.Plain) Name = "onnx-plain";
-            ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.Layout);
-            Form = $"convolution layout {options.Layout.ToString().ToLowerInvariant()}, batch norm folded";
-            runner = new OnnxModelRunner(path, threads);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        this.model = model;
+        this.threads = threads;
+        options = new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout);
+        if (layout == ConvolutionLayout.Plain) Name = "onnx-plain";
+        ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.Layout);
+        Form = $"convolution layout {options.Layout.ToString().ToLowerInvariant()}, batch norm folded";
+        runner = Load(profilePrefix: null);
     }
 
     /// <summary>Runs an .onnx file as it is (e.g. one written by 'audioprune export'); the engine owns the runner.</summary>
@@ -41,6 +37,41 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     public string? Form { get; }
 
     public float[] Run(float[] input, int batch) => runner.Run(input, batch);
+
+    public LayerProfile Profile(float[] input, int batch, int warmup, int runs)
+    {
+        if (model is null || options is null) throw new InvalidOperationException("only an engine made from a model artifact knows its layers");
+        var prefix = Path.Combine(Path.GetTempPath(), $"audioprune-profile-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            IReadOnlyList<NodeRuns> nodes;
+            using (var profiled = Load(prefix))
+            {
+                for (var i = 0; i < warmup + runs; i++) profiled.Run(input, batch);
+                nodes = OnnxRuntimeTrace.Read(profiled.EndProfiling());
+            }
+            return LayerProfile.From(nodes, warmup, model.Graph, node => OnnxExecutedMacs.OfNode(model.Graph, node, options.Layout));
+        }
+        finally
+        {
+            // ONNX Runtime appends a time stamp to the prefix; a session that failed may still have written its trace.
+            foreach (var trace in Directory.EnumerateFiles(Path.GetTempPath(), Path.GetFileName(prefix) + "*")) File.Delete(trace);
+        }
+    }
+
+    private OnnxModelRunner Load(string? profilePrefix)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"audioprune-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            OnnxExporter.Write(model!, path, options!);
+            return new OnnxModelRunner(path, threads, profilePrefix);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
     public void Dispose() => runner.Dispose();
 }

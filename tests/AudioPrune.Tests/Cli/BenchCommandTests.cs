@@ -33,6 +33,30 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void With_profile_the_time_is_broken_down_by_stage_beside_the_parent()
+    {
+        using var dir = new TempDirectory();
+        var pruned = dir.File("pruned.safetensors");
+        var parent = dir.File("parent.safetensors");
+        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21()).Save(pruned);
+        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21(16, 16, 32)).Save(parent);
+        var json = dir.File("latency.json");
+
+        var result = CliRunner.Run("bench", pruned, "--runs", "3", "--warmup", "1", "--parent", parent, "--profile", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("time by stage", result.Output);
+        Assert.Matches(@"conv2 +118\.6 M .* 2\.12x", result.Output);
+        using var record = JsonDocument.Parse(File.ReadAllText(json));
+        foreach (var key in new[] { "layers", "parent_layers" })
+        {
+            var stages = record.RootElement.GetProperty(key).GetProperty("stages").EnumerateArray().ToArray();
+            Assert.Equal(["conv1", "conv2", "conv3", "fc1", "fc2"], stages.Select(s => s.GetProperty("stage").GetString()));
+            Assert.True(stages[1].GetProperty("median_ms").GetDouble() > 0);
+        }
+    }
+
+    [Fact]
     public void Bad_settings_and_mismatched_parents_are_refused_in_one_line()
     {
         using var dir = new TempDirectory();
@@ -40,6 +64,7 @@ public sealed class BenchCommandTests
         InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21()).Save(model);
         ModelCommandTests.AssertBadInput(CliRunner.Run("bench", model, "--batch", "0"), "--batch");
         ModelCommandTests.AssertBadInput(CliRunner.Run("bench", model, "--engine", "tensorrt"), "tensorrt");
+        ModelCommandTests.AssertBadInput(CliRunner.Run("bench", model, "--engine", "torch", "--profile"), "--profile");
         ModelCommandTests.AssertBadInput(CliRunner.Run("bench", model, "--parent", "vggish"), "input");
         ModelCommandTests.AssertBadInput(CliRunner.Run("bench", dir.File("missing.safetensors")), "missing.safetensors");
     }

@@ -11,12 +11,14 @@ namespace AudioPrune.Interop.Onnx;
 /// </summary>
 public static class OnnxExecutedMacs
 {
-    public static long Of(NetworkGraph graph, ConvolutionLayout layout) =>
-        graph.Nodes.Sum(node =>
-        {
-            var output = graph.ShapeOf(node.Name);
-            return node is Conv2dNode conv
-                ? ConvolutionPlan.For(conv, output, layout).Macs(conv, output)
-                : node.Macs(graph.InputShapesOf(node), output);
-        });
+    public static long Of(NetworkGraph graph, ConvolutionLayout layout) => graph.Nodes.Sum(node => OfNode(graph, node, layout));
+
+    /// <summary>The multiply-adds ONNX Runtime executes for one layer of the graph, for one example.</summary>
+    public static long OfNode(NetworkGraph graph, Node node, ConvolutionLayout layout)
+    {
+        var output = graph.ShapeOf(node.Name);
+        return node is Conv2dNode conv
+            ? ConvolutionPlan.For(conv, output, layout).Macs(conv, output)
+            : node.Macs(graph.InputShapesOf(node), output);
+    }
 }
