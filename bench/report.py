@@ -299,6 +299,54 @@ def latency_section(results):
     return out, target
 
 
+def stage_section(results):
+    """The ONNX Runtime profile of the pruned DCASE21_Net models beside their parent's, stage by stage."""
+    out = ["### Where the time goes (ONNX Runtime, batch 1, 1 thread)", "",
+           "`audioprune bench MODEL --engine onnx --batch 1 --threads 1 --parent dcase21 --profile`: after the timed "
+           "runs, model and parent run as many times again in profiled sessions (ONNX Runtime's profiler). A stage is a "
+           "convolution or linear layer with the layers after it up to the next one (batch norm, activation, pooling, "
+           "and the layout conversions ONNX Runtime inserts); its time is the sum of its nodes' median kernel times. "
+           "The kernel total leaves out the session's own work per run, so it is below the run's median.", ""]
+    rows, notes = [], []
+    for key, title in LATENCY_MODELS[1:3]:
+        result = read_json(results, f"latency-{key}-onnx-1.json")
+        layers, parent = (result or {}).get("layers"), (result or {}).get("parent_layers")
+        if not layers or not parent:
+            rows.append([title] + ["n/a"] * 9)
+            continue
+        parent_stages = {s["stage"]: s for s in parent["stages"]}
+        for stage in layers["stages"] + [None]:
+            if stage is None:
+                model_ms, parent_ms = layers_total(layers), layers_total(parent)
+                rows.append([title, "all kernels", "", "", "", f"{parent_ms:.3f}", f"{model_ms:.3f}", "100 %",
+                             f"{parent_ms / model_ms:.2f}x", ""])
+                continue
+            p = parent_stages.get(stage["stage"])
+            share = stage["median_ms"] / layers_total(layers)
+            speedup = p["median_ms"] / stage["median_ms"] if p and stage["median_ms"] > 0 else None
+            ratio = p["macs"] / stage["macs"] if p and stage["macs"] else None
+            rows.append([title, stage["stage"], count(stage["macs"]), count(stage["executed_macs"]),
+                         count(p["executed_macs"]) if p else "", f"{p['median_ms']:.3f}" if p else "",
+                         f"{stage['median_ms']:.3f}", f"{share:.0%}".replace("%", " %"),
+                         f"{speedup:.2f}x" if speedup else "", f"{ratio:.2f}x" if ratio else ""])
+            if key == "c123" and share >= 0.05:
+                notes.append(f"{stage['stage']} takes {share:.0%} of the kernel time, with a speed-up of {fmt(speedup, 2)}x "
+                             f"over the parent's for a MACs ratio of {fmt(ratio, 2)}x".replace("%", " %"))
+    out += [table(["model", "stage", "MACs", "executed MACs", "parent executed MACs", "parent ms", "model ms",
+                   "share", "speed-up", "MACs ratio"], rows), ""]
+    if notes:
+        out += ["In C1+C2+C3: " + "; ".join(notes) + ".", ""]
+    return out
+
+
+def count(value):
+    return f"{value / 1e6:,.1f} M" if value >= 1e5 else f"{value / 1e3:,.1f} k"
+
+
+def layers_total(profile):
+    return sum(s["median_ms"] for s in profile["stages"])
+
+
 def features_section(results):
     text = read_text(results, "features.txt") or ""
     single = re.search(r"1 thread:\s+([\d.]+) clips/s wall, ([\d.]+) clips per CPU-second", text)
@@ -419,7 +467,7 @@ def main():
     failures = (read_text(results, "failures.txt") or "").strip().splitlines()
     if failures:
         lines += ["**Steps that failed** (their figures are missing below):", ""] + [f"- `{f}`" for f in failures] + [""]
-    lines += importance + micro_section(results) + training + latency + features + memory
+    lines += importance + micro_section(results) + training + latency + stage_section(results) + features + memory
     lines += ["## Commands", "", "Everything above was produced by one command from the repository root:", "",
               "```", f"bench/run{' --quick' if quick else ''}", "```", "",
               "which ran, in order (results folder paths relative to the repository root):", "", "```"] + commands + ["```", ""]
