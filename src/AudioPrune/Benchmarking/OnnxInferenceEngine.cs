@@ -42,20 +42,22 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, ILayerProfiler
     {
         if (model is null || options is null) throw new InvalidOperationException("only an engine made from a model artifact knows its layers");
         var prefix = Path.Combine(Path.GetTempPath(), $"audioprune-profile-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string? trace = null;
         try
         {
-            IReadOnlyList<NodeRuns> nodes;
             using (var profiled = Load(prefix))
             {
                 for (var i = 0; i < warmup + runs; i++) profiled.Run(input, batch);
-                nodes = OnnxRuntimeTrace.Read(profiled.EndProfiling());
+                trace = profiled.EndProfiling();
             }
+            var nodes = OnnxRuntimeTrace.Read(trace);
             return LayerProfile.From(nodes, warmup, model.Graph, node => OnnxExecutedMacs.OfNode(model.Graph, node, options.Layout));
         }
         finally
         {
+            if (trace is not null) File.Delete(trace);
             // ONNX Runtime appends a time stamp to the prefix; a session that failed may still have written its trace.
-            foreach (var trace in Directory.EnumerateFiles(Path.GetTempPath(), Path.GetFileName(prefix) + "*")) File.Delete(trace);
+            foreach (var left in Directory.EnumerateFiles(Path.GetTempPath(), Path.GetFileName(prefix) + "*")) File.Delete(left);
         }
     }
 

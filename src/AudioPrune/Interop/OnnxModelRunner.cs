@@ -28,8 +28,9 @@ public sealed class OnnxModelRunner : IDisposable
         };
         if (profilePrefix is not null)
         {
-            options.EnableProfiling = true;
+            // The prefix first: turning profiling on hands ONNX Runtime the prefix set at that moment.
             options.ProfileOutputPathPrefix = profilePrefix;
+            options.EnableProfiling = true;
         }
         try
         {

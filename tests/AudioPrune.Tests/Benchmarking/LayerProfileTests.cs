@@ -65,6 +65,8 @@ public sealed class LayerProfileTests
         using var engine = new OnnxInferenceEngine(model, threads: 1, ConvolutionLayout.Blocked16);
         var input = InteropFixtures.RandomInput((int)Graph.Input.Elements, seed: 1);
         var expected = engine.Run(input, 1);
+        static int TracesInWorkingFolder() => Directory.EnumerateFiles(Directory.GetCurrentDirectory(), "onnxruntime_profile_*").Count();
+        var tracesBefore = TracesInWorkingFolder();
 
         var profile = engine.Profile(input, batch: 1, warmup: 1, runs: 3);
 
@@ -76,6 +78,7 @@ public sealed class LayerProfileTests
         Assert.Contains(profile.Nodes, n => n.Op == "Conv" && n.Stage == "conv2");
         Assert.Equal(expected, engine.Run(input, 1));
         Assert.Empty(Directory.EnumerateFiles(Path.GetTempPath(), $"audioprune-profile-{Environment.ProcessId}-*"));
+        Assert.Equal(tracesBefore, TracesInWorkingFolder());
     }
 
     [Fact]
