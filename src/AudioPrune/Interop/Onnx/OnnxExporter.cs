@@ -75,6 +75,7 @@ public static class OnnxExporter
         private readonly Dictionary<string, ActivationNode> fusedActivations = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Pool2dNode> columnPools = new(StringComparer.Ordinal);
         private readonly HashSet<string> poolsLeftWithRows = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ConvolutionPlan> plans = new(StringComparer.Ordinal);
 
         public void Run()
         {
@@ -135,7 +136,7 @@ public static class OnnxExporter
                 var last = fusedActivations.TryGetValue(written, out var activation) ? activation.Name : written;
                 if (last == graph.Output.Name || graph.ConsumersOf(last) is not [Pool2dNode pool]) continue;
                 var tiles = pool.Kind == PoolKind.Max && pool.Stride == pool.Kernel && pool.Padding == new Size2(0, 0) && pool.Kernel.W > 1;
-                if (!tiles || !ConvolutionPlan.For(conv, graph.ShapeOf(conv.Name), options.Layout).IsFolded) continue;
+                if (!tiles || !PlanOf(conv).IsFolded) continue;
                 columnPools[written] = pool;
                 poolsLeftWithRows.Add(pool.Name);
             }
@@ -206,7 +207,14 @@ public static class OnnxExporter
             var output = graph.ShapeOf(c.Name);
             Action<string, string>? activate = fusedActivations.TryGetValue(name, out var a) ? (from, to) => Activation(a, from, to) : null;
             var poolColumns = columnPools.TryGetValue(name, out var pool) ? pool.Kernel.W : 1;
-            ConvolutionWriter.Write(writer, c, x, y, weight, bias, name, ConvolutionPlan.For(c, output, options.Layout), output, activate, poolColumns);
+            ConvolutionWriter.Write(writer, c, x, y, weight, bias, name, PlanOf(c), output, activate, poolColumns);
+        }
+
+        private ConvolutionPlan PlanOf(Conv2dNode conv)
+        {
+            if (!plans.TryGetValue(conv.Name, out var plan))
+                plans[conv.Name] = plan = ConvolutionPlan.For(conv, graph.ShapeOf(conv.Name), options.Layout);
+            return plan;
         }
 
         private void BatchNorm(BatchNormNode b, string x, string y)
