@@ -336,7 +336,20 @@ def stage_section(results):
                    "share", "speed-up", "MACs ratio"], rows), ""]
     if notes:
         out += ["In C1+C2+C3: " + "; ".join(notes) + ".", ""]
-    return out
+    return out + node_table(results)
+
+
+def node_table(results):
+    """The nodes ONNX Runtime ran for C1+C2+C3 and its parent (after its own rewrites), in run order."""
+    result = read_json(results, "latency-c123-onnx-1.json") or {}
+    runs = [("DCASE21_Net (unpruned)", result.get("parent_layers")), ("C1+C2+C3", result.get("layers"))]
+    rows = [[title, n["stage"], n["node"], n["op"], f"{n['median_ms']:.3f}"]
+            for title, profile in runs if profile for n in profile["nodes"]]
+    if not rows:
+        return []
+    return ["The nodes ONNX Runtime ran for C1+C2+C3 and its parent, in run order, as its graph optimiser rewrote them "
+            "(ReorderInput/ReorderOutput convert between its blocked and plain layouts; the median kernel time of each):",
+            "", table(["model", "stage", "node", "op", "ms"], rows), ""]
 
 
 def count(value):
