@@ -11,11 +11,14 @@ namespace AudioPrune.Benchmarking;
 public sealed class GraphStages
 {
     private readonly Dictionary<string, string> stageOfLayer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> macs;
+    private readonly string[] layersInOrder;
     private readonly string[] layersLongestFirst;
 
     private GraphStages(NetworkGraph graph)
     {
-        var macs = ComplexityReport.Of(graph).Layers.ToDictionary(l => l.Name, l => l.Macs, StringComparer.Ordinal);
+        macs = ComplexityReport.Of(graph).Layers.ToDictionary(l => l.Name, l => l.Macs, StringComparer.Ordinal);
+        layersInOrder = graph.Nodes.Select(n => n.Name).ToArray();
         var starts = graph.Nodes.Where(n => macs[n.Name] > 0).Select(n => n.Name).DefaultIfEmpty(graph.Nodes[0].Name).ToArray();
         var stage = starts[0];
         foreach (var node in graph.Nodes)
@@ -34,6 +37,12 @@ public sealed class GraphStages
 
     /// <summary>The stage of one of the graph's layers.</summary>
     public string OfLayer(string layer) => stageOfLayer[layer];
+
+    /// <summary>The layers of one stage, in graph order.</summary>
+    public IReadOnlyList<string> LayersOf(string stage) => layersInOrder.Where(layer => stageOfLayer[layer] == stage).ToArray();
+
+    /// <summary>A stage's MACs for one example, by the project's convention (<see cref="ComplexityReport"/>).</summary>
+    public long MacsOf(string stage) => LayersOf(stage).Sum(layer => macs[layer]);
 
     /// <summary>
     /// The graph layer a runtime node was written for, or null for nodes the runtime added itself (layout

@@ -38,13 +38,9 @@ public sealed record LayerProfile(int Runs, IReadOnlyList<StageTime> Stages, IRe
             if (stages.LayerOf(node.Node) is { } layer) stage = stages.OfLayer(layer);
             times.Add(new NodeTime(node.Node, node.Op, stage, LatencyStats.From(timed).MedianMs));
         }
-        var macs = ComplexityReport.Of(graph).Layers.ToDictionary(l => l.Name, l => l.Macs, StringComparer.Ordinal);
-        var rows = stages.Names.Select(name =>
-        {
-            var layers = graph.Nodes.Where(n => stages.OfLayer(n.Name) == name).ToArray();
-            return new StageTime(name, layers.Sum(n => macs[n.Name]), layers.Sum(executedMacs),
-                times.Where(t => t.Stage == name).Sum(t => t.MedianMs));
-        }).ToArray();
+        var rows = stages.Names.Select(name => new StageTime(name, stages.MacsOf(name),
+            stages.LayersOf(name).Sum(layer => executedMacs(graph[layer])),
+            times.Where(t => t.Stage == name).Sum(t => t.MedianMs))).ToArray();
         return new LayerProfile(runs, rows, times);
     }
 }

@@ -20,6 +20,8 @@ public sealed class LayerProfileTests
         Assert.Equal("conv2", stages.OfLayer("pool1"));
         Assert.Equal("conv3", stages.OfLayer("flatten"));
         Assert.Equal("fc2", stages.OfLayer("softmax"));
+        Assert.Equal(["conv2", "bn2", "relu2", "pool1", "dropout1"], stages.LayersOf("conv2"));
+        Assert.Equal(11L * 11 * 49 * 40 * 500, stages.MacsOf("conv2"));
     }
 
     [Theory]
