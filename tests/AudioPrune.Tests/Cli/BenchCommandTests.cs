@@ -13,10 +13,7 @@ public sealed class BenchCommandTests
     public void A_pruned_model_is_timed_against_its_parent_and_the_record_says_how_each_ran(string engine, string form)
     {
         using var dir = new TempDirectory();
-        var pruned = dir.File("pruned.safetensors");
-        var parent = dir.File("parent.safetensors");
-        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21()).Save(pruned);
-        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21(16, 16, 32)).Save(parent);
+        var (pruned, parent) = SavePrunedAndParent(dir);
         var json = dir.File("latency.json");
 
         var result = CliRunner.Run("bench", pruned, "--engine", engine, "--runs", "3", "--warmup", "1", "--parent", parent, "--json", json);
@@ -36,10 +33,7 @@ public sealed class BenchCommandTests
     public void With_profile_the_time_is_broken_down_by_stage_beside_the_parent()
     {
         using var dir = new TempDirectory();
-        var pruned = dir.File("pruned.safetensors");
-        var parent = dir.File("parent.safetensors");
-        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21()).Save(pruned);
-        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21(16, 16, 32)).Save(parent);
+        var (pruned, parent) = SavePrunedAndParent(dir);
         var json = dir.File("latency.json");
 
         var result = CliRunner.Run("bench", pruned, "--runs", "3", "--warmup", "1", "--parent", parent, "--profile", "--json", json);
@@ -54,6 +48,16 @@ public sealed class BenchCommandTests
             Assert.Equal(["conv1", "conv2", "conv3", "fc1", "fc2"], stages.Select(s => s.GetProperty("stage").GetString()));
             Assert.True(stages[1].GetProperty("median_ms").GetDouble() > 0);
         }
+    }
+
+    /// <summary>DCASE21_Net at the C1+C2+C3 widths and at the full ones, saved as .safetensors models.</summary>
+    private static (string Pruned, string Parent) SavePrunedAndParent(TempDirectory dir)
+    {
+        var pruned = dir.File("pruned.safetensors");
+        var parent = dir.File("parent.safetensors");
+        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21()).Save(pruned);
+        InteropFixtures.WithWeights(InteropFixtures.PrunedDcase21(16, 16, 32)).Save(parent);
+        return (pruned, parent);
     }
 
     [Fact]
