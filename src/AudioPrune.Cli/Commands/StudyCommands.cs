@@ -8,7 +8,7 @@ public static class StudyCommands
 {
     public static Command Quickstart(TextWriter output)
     {
-        var small = new Option<bool>("--small") { Description = "A two-minute version on less data and fewer epochs" };
+        var small = new Option<bool>("--small") { Description = "A quick check on less data with fewer epochs" };
         var outDir = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "quickstart-out", HelpName = "DIR" };
         var command = new Command("quickstart", """
             The whole method in one command, on the built-in synthetic scenes (nothing downloaded): train DCASE21_Net,

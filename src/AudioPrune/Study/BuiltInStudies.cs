@@ -6,7 +6,7 @@ namespace AudioPrune.Study;
 /// <summary>
 /// The quickstart: the built-in synthetic scenes, DCASE21_Net trained on them, pruned in all three conv layers by
 /// similarity and Nystrom (their own counts) and by l1 at the same counts, each fine-tuned, evaluated, exported and timed.
-/// The small version is the same study on less data and fewer epochs (about two minutes).
+/// The small version is the same study on less data and fewer epochs: a quick check that everything runs.
 /// </summary>
 public static class BuiltInStudies
 {
