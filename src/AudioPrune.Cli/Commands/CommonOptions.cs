@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AudioPrune.Graph;
+using AudioPrune.Interop.Onnx;
 
 namespace AudioPrune.Cli.Commands;
 
@@ -33,6 +34,13 @@ public static class CommonOptions
     {
         Description = "Also write the result as JSON to this file",
         HelpName = "FILE",
+    };
+
+    /// <summary>--conv-layout: how convolutions are written for ONNX Runtime (parsed by <see cref="ConvolutionLayouts.Parse"/>).</summary>
+    public static Option<string?> ConvLayout(string description) => new("--conv-layout")
+    {
+        Description = description,
+        HelpName = string.Join("|", ConvolutionLayouts.Names.Keys),
     };
 
     public static Option<int> Seed() => new("--seed")

@@ -22,13 +22,10 @@ public static class ExportCommand
             DefaultValueFactory = _ => OnnxExportOptions.DefaultOpset,
         };
         var foldBn = new Option<bool>("--fold-bn") { Description = "Fold each batch norm into the convolution before it (ONNX only)" };
-        var layout = new Option<string>("--conv-layout")
-        {
-            Description = "Convolutions as plain Conv nodes (plain) or rewritten, exactly, for ONNX Runtime's blocked CPU kernels " +
-                          "with 8- or 16-channel blocks (blocked8: AVX2, blocked16: AVX-512); auto picks this CPU's",
-            DefaultValueFactory = _ => "auto",
-            HelpName = string.Join("|", ConvolutionLayouts.Names.Keys),
-        };
+        var layout = CommonOptions.ConvLayout(
+            "Convolutions as plain Conv nodes (plain) or rewritten, exactly, for ONNX Runtime's blocked CPU kernels " +
+            "with 8- or 16-channel blocks (blocked8: AVX2, blocked16: AVX-512); auto picks this CPU's");
+        layout.DefaultValueFactory = _ => "auto";
         var noSoftmax = new Option<bool>("--no-softmax") { Description = "Leave out the final softmax/sigmoid so the ONNX model outputs logits" };
         var command = new Command("export", """
             Write a model (pruned or not) for other tools. Give one or more outputs.

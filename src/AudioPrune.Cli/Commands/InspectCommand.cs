@@ -3,6 +3,7 @@ using System.Text.Json;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop;
+using AudioPrune.Interop.Onnx;
 using AudioPrune.Reports;
 
 namespace AudioPrune.Cli.Commands;
@@ -15,27 +16,34 @@ public static class InspectCommand
         var model = CommonOptions.ModelArgument();
         var input = CommonOptions.InputShape();
         var json = CommonOptions.JsonOut();
+        var layout = CommonOptions.ConvLayout(
+            "Add the multiply-adds ONNX Runtime executes per layer with its convolutions in this layout " +
+            "(the export's --conv-layout; auto: this CPU's)");
         var command = new Command("inspect", """
             Show a network layer by layer: output shape, parameters, MACs, activation bytes, and totals.
             Examples:
               audioprune inspect dcase21
               audioprune inspect vggish --json vggish.json
               audioprune inspect cnn14 --input 1x501x64
-              audioprune inspect pruned.safetensors
-            """) { model, input, json };
+              audioprune inspect pruned.safetensors --conv-layout auto
+            """) { model, input, json, layout };
         command.SetAction(parse =>
         {
             var jsonPath = parse.GetValue(json);
             var graph = ModelLoader.LoadGraph(parse.GetValue(model)!, parse.GetValue(input));
             var report = ComplexityReport.Of(graph);
-            ComplexityTable.Write(report, output);
+            var executed = parse.GetValue(layout) is { } layoutName ? ExecutedColumn(graph, ConvolutionLayouts.Parse(layoutName)) : null;
+            ComplexityTable.Write(report, output, executed);
             if (jsonPath is not null)
             {
-                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(ComplexityJson.From(report), ReportJson.Options));
+                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(ComplexityJson.From(report, executed), ReportJson.Options));
                 output.WriteLine($"wrote {jsonPath}");
             }
             return CliApp.Ok;
         });
         return command;
     }
+
+    private static ExecutedMacsColumn ExecutedColumn(NetworkGraph graph, ConvolutionLayout layout) =>
+        new(ConvolutionLayouts.Name(layout), OnnxExecutedMacs.PerNode(graph, layout));
 }

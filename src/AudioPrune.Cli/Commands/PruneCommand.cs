@@ -3,6 +3,7 @@ using System.Text.Json;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop;
+using AudioPrune.Interop.Onnx;
 using AudioPrune.Pruning.Numerics;
 using AudioPrune.Pruning.Planning;
 using AudioPrune.Reports;
@@ -40,6 +41,10 @@ public static class PruneCommand
         var outPath = new Option<string>("--out") { Description = "Pruned model to write (.safetensors)", Required = true, HelpName = "FILE" };
         var planOut = new Option<string?>("--plan") { Description = "Write the decision record (plan.json)", HelpName = "FILE" };
         var distances = new Option<bool>("--distances") { Description = "Store the full cosine-distance matrices in the plan (similarity criteria)" };
+        var layout = CommonOptions.ConvLayout(
+            "Also show the multiply-adds ONNX Runtime executes before and after with convolutions in this layout " +
+            "(auto: this CPU's; plain: the MACs themselves, so the line is left out)");
+        layout.DefaultValueFactory = _ => "auto";
 
         var command = new Command("prune", """
             Prune conv filters from the weights alone (passive, one shot) and rebuild the smaller network.
@@ -49,16 +54,18 @@ public static class PruneCommand
               audioprune prune model.safetensors --method gm --match-plan plan.json --out gm.safetensors
               audioprune prune vggish --method nystrom --landmarks 9 --nystrom-error --out v.safetensors
               audioprune prune cnn14 --method opnorm --layers 6,7,8,9,10,11 --ratio 0.5 --round-to 8 --out e.safetensors
+              audioprune prune dcase21 --method l1 --keep 11,11,22 --conv-layout blocked8 --out c123.safetensors
             """)
         {
             model, method, layers, ratio, keep, matchPlan, planIn, representation, landmarks, landmarkChoice, rank,
-            nystromError, seed, roundTo, input, outPath, planOut, json, distances,
+            nystromError, seed, roundTo, input, outPath, planOut, json, distances, layout,
         };
         command.SetAction(parse =>
         {
             var outFile = parse.GetValue(outPath)!;
             if (!outFile.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
                 throw new UserInputException($"--out {outFile}: the pruned model is written as .safetensors");
+            var convLayout = ConvolutionLayouts.Parse(parse.GetValue(layout)!);
             var matchFile = parse.GetValue(matchPlan);
             var planInFile = parse.GetValue(planIn);
             var methodName = parse.GetValue(method);
@@ -90,7 +97,7 @@ public static class PruneCommand
             var result = PruningPlanner.Run(source.Graph, source.Weights, request);
             var pruned = PrunedModel.Create(source, result);
 
-            var summary = PruneSummary.Of(source.Graph, result);
+            var summary = PruneSummary.Of(source.Graph, result, convLayout);
             PruneSummary.Write(summary, output);
             if (parse.GetValue(planOut) is { } planFile)
             {

@@ -51,6 +51,7 @@ public sealed class InspectCommandTests
     [InlineData("does not fit the input 1x40", "inspect", "dcase21", "--input", "1x40")]
     [InlineData("--input: 'x' is not a shape", "inspect", "dcase21", "--input", "x")]
     [InlineData("missing.safetensors: model file not found", "inspect", "missing.safetensors")]
+    [InlineData("--conv-layout blocked4: expected one of auto, plain, blocked8, blocked16", "inspect", "dcase21", "--conv-layout", "blocked4")]
     public void BadInputIsOneLineAndExitCode2(string expected, params string[] args)
     {
         using var dir = new TempDirectory();
@@ -91,6 +92,34 @@ public sealed class InspectCommandTests
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains($"{path}: node 'conv2' (conv2d): expects 12 input channels", bad.Error);
         Assert.Single(bad.Error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void AConvLayoutAddsTheMultiplyAddsOnnxRuntimeExecutes()
+    {
+        using var dir = new TempDirectory();
+        var pruned = dir.File("c123.safetensors");
+        Assert.Equal(0, CliRunner.Run("prune", "dcase21", "--method", "l1", "--keep", "11,11,22", "--out", pruned).ExitCode);
+        var json = dir.File("c123.json");
+        var result = CliRunner.Run("inspect", pruned, "--conv-layout", "blocked16", "--json", json);
+        Assert.True(result.ExitCode == 0, result.Error);
+        // conv2, 11 -> 11 filters, rows folded by 4 (the cheapest form for 16-channel blocks): 44 filters padded to 48,
+        // 11 inputs, a 10x7 kernel, 10 row groups x 500 columns.
+        Assert.Contains("conv2     conv2d      11x40x500   5,940      5,940  118,580,000    184,800,000", result.Output);
+        Assert.Contains("executed by ONNX Runtime (blocked16 convolutions): 212,312,600 (212.3 M) multiply-adds per example, 1.53x the MACs", result.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        Assert.Equal("blocked16", root.GetProperty("conv_layout").GetString());
+        Assert.Equal(212_312_600, root.GetProperty("executed_macs").GetInt64());
+        Assert.Equal(184_800_000, root.GetProperty("layers")[3].GetProperty("executed_macs").GetInt64());
+
+        // Plain Conv nodes execute the MACs themselves; without a layout the column and the JSON fields are absent.
+        var plain = CliRunner.Run("inspect", pruned, "--conv-layout", "plain");
+        Assert.Contains("executed by ONNX Runtime (plain convolutions): 138,851,800 (138.9 M) multiply-adds per example, 1.00x the MACs", plain.Output);
+        Assert.DoesNotContain("padded", plain.Output);
+        var none = CliRunner.Run("inspect", pruned, "--json", json);
+        Assert.DoesNotContain("executed", none.Output);
+        Assert.DoesNotContain("executed_macs", File.ReadAllText(json));
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public sealed class PruneCommandTests
     [InlineData("unknown pruning method", "--method", "magic", "--ratio", "0.5")]
     [InlineData("has no count of its own", "--method", "gm")]
     [InlineData("--landmarks", "--landmarks", "zero")]
+    [InlineData("--conv-layout nchwc", "--conv-layout", "nchwc", "--ratio", "0.5")]
     public void Bad_input_is_one_line_exit_2_and_writes_nothing(string expected, params string[] extra)
     {
         using var temp = new TempDirectory();
@@ -62,6 +63,33 @@ public sealed class PruneCommandTests
         Assert.Contains(expected, run.Error);
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void The_summary_says_how_many_multiply_adds_onnx_runtime_still_executes()
+    {
+        using var temp = new TempDirectory();
+        var json = temp.File("summary.json");
+        var run = CliRunner.Run("prune", "dcase21", "--method", "l1", "--keep", "11,11,22", "--conv-layout", "blocked16",
+            "--out", temp.File("c123.safetensors"), "--json", json);
+        Assert.True(run.ExitCode == 0, run.Error);
+        // Parent: conv2 folded by 2 (32 filters, 8x7 kernel, 20 row groups) 286.72 M + conv1 15.68 M + conv3 20.0704 M + fc 7,400.
+        // C1+C2+C3: conv2 folded by 4 (48 filters, 10x7 kernel) 184.8 M + conv1 in one 16-block 15.68 M + conv3 11.83 M + fc.
+        Assert.Contains("MACs: 286.6 M -> 138.9 M per example (51.56 % fewer)", run.Output);
+        Assert.Contains("executed by ONNX Runtime (blocked16 convolutions): 322.5 M -> 212.3 M multiply-adds per example (34.16 % fewer)", run.Output);
+        using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)))
+        {
+            var executed = doc.RootElement.GetProperty("executed");
+            Assert.Equal("blocked16", executed.GetProperty("conv_layout").GetString());
+            Assert.Equal(322_477_800, executed.GetProperty("before").GetInt64());
+            Assert.Equal(212_312_600, executed.GetProperty("after").GetInt64());
+        }
+
+        var plain = CliRunner.Run("prune", "dcase21", "--method", "l1", "--keep", "11,11,22", "--conv-layout", "plain",
+            "--out", temp.File("plain.safetensors"), "--json", json);
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.DoesNotContain("executed", plain.Output);
+        Assert.DoesNotContain("\"executed\"", File.ReadAllText(json));
     }
 
     [Fact]

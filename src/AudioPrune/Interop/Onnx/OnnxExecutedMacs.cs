@@ -13,6 +13,10 @@ public static class OnnxExecutedMacs
 {
     public static long Of(NetworkGraph graph, ConvolutionLayout layout) => graph.Nodes.Sum(node => OfNode(graph, node, layout));
 
+    /// <summary>The multiply-adds ONNX Runtime executes for each layer of the graph, in the graph's node order.</summary>
+    public static long[] PerNode(NetworkGraph graph, ConvolutionLayout layout) =>
+        graph.Nodes.Select(node => OfNode(graph, node, layout)).ToArray();
+
     /// <summary>The multiply-adds ONNX Runtime executes for one layer of the graph, for one example.</summary>
     public static long OfNode(NetworkGraph graph, Node node, ConvolutionLayout layout)
     {
