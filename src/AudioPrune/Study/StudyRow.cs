@@ -30,6 +30,8 @@ public sealed record StudyRow
     public double? LatencyMs { get; init; }
     public double? MeasuredSpeedup { get; init; }
     public double? MacsRatio { get; init; }
+    /// <summary>Parent over model multiply-adds the latency engine's kernels really do (padded channel blocks included).</summary>
+    public double? ExecutedMacsRatio { get; init; }
     public double? ImportanceSeconds { get; init; }
 
     /// <summary>The jobs this row aggregates.</summary>

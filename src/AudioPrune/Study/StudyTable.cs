@@ -54,6 +54,7 @@ public static class StudyTable
                 LatencyMs = prune?.Latency?.Model.MedianMs,
                 MeasuredSpeedup = prune?.Latency?.MeasuredSpeedup,
                 MacsRatio = prune?.Latency?.MacsRatio,
+                ExecutedMacsRatio = prune?.Latency?.ExecutedMacsRatio,
                 ImportanceSeconds = first.Criterion is null ? null : prune?.ImportanceSeconds,
                 Jobs = group.Select(j => j.Id).ToArray(),
             });
