@@ -7,10 +7,10 @@ public static class ComplexityTable
 {
     public static void Write(ComplexityReport report, TextWriter output, ExecutedMacsColumn? executed = null)
     {
-        var header = new List<string> { "layer", "op", "output", "params", "trainable", "MACs" };
-        if (executed is not null) header.Add("executed MACs");
-        header.Add("out bytes");
-        var rows = new List<string[]> { header.ToArray() };
+        var rows = new List<string[]>
+        {
+            Cells(["layer", "op", "output", "params", "trainable", "MACs"], executed is null ? null : "executed MACs", "out bytes"),
+        };
         rows.AddRange(report.Layers.Select((l, i) => Cells(
             [l.Name, l.Op, l.OutputShape.ToString(), l.ParamsTotal.ToString("N0"), l.ParamsTrainable.ToString("N0"), l.Macs.ToString("N0")],
             executed?.PerLayer[i].ToString("N0"), Units.Bytes(l.OutputBytes))));
@@ -25,7 +25,7 @@ public static class ComplexityTable
         {
             output.WriteLine($"executed by ONNX Runtime ({executed.Layout} convolutions): {executed.Total:N0} ({Units.Count(executed.Total)}) " +
                              $"multiply-adds per example, {(double)executed.Total / report.Macs:0.00}x the MACs" +
-                             (executed.Layout == "plain" ? "" : " (filters padded to whole channel blocks, folded kernels with their zeros)"));
+                             (executed.Total == report.Macs ? "" : " (filters padded to whole channel blocks, folded kernels with their zeros)"));
         }
         output.WriteLine($"model size: {Units.Bytes(report.BytesFp32)} fp32, {Units.Bytes(report.BytesFp16)} fp16, {Units.Bytes(report.BytesInt8)} int8");
         output.WriteLine($"peak activation memory: {Units.Bytes(report.PeakActivationBytes)} (fp32, batch 1)");
