@@ -9,12 +9,13 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> writeContent)
     {
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw UserInputException.InFile(path, "is a folder; give a file name to write");
         var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
+        CreateFolder(folder, path);
         var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var stream = OpenForWriting(temporary, path))
             {
                 writeContent(stream);
                 stream.Flush(flushToDisk: true);
@@ -24,6 +25,32 @@ public static class AtomicFile
         finally
         {
             if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    private static void CreateFolder(string folder, string target)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw UserInputException.InFile(target, $"cannot create its folder {folder} ({e.Message.ReplaceLineEndings(" ")})");
+        }
+    }
+
+    /// <summary>Opens the temporary file; a folder that refuses files is reported against the target the user named.</summary>
+    private static FileStream OpenForWriting(string temporary, string target)
+    {
+        try
+        {
+            return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e is UnauthorizedAccessException ? "permission denied" : "the folder does not accept new files";
+            throw UserInputException.InFile(target, $"cannot write the file: {reason}");
         }
     }
 

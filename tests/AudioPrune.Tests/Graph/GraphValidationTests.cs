@@ -41,6 +41,18 @@ public sealed class GraphValidationTests
     }
 
     [Fact]
+    public void AWindowLargerThanItsInputIsRefusedNotRoundedUpToOne()
+    {
+        var pool = new Pool2dNode { Name = "pool", Inputs = ["a"], Kind = PoolKind.Max, Kernel = Size2.Square(5), Stride = Size2.Square(5) };
+        var fits = new NetworkGraph("g", new Shape(1, 5, 5), [Conv("a", "input", 1, 4), pool]);
+        Assert.Equal(new Shape(4, 1, 1), fits.OutputShape);
+        var e = Assert.Throws<GraphException>(() => new NetworkGraph("g", new Shape(1, 2, 2), [Conv("a", "input", 1, 4), pool]));
+        Assert.Contains("does not fit", e.Message);
+        var wide = new Conv2dNode { Name = "a", Inputs = ["input"], InChannels = 1, OutChannels = 4, Kernel = Size2.Square(7) };
+        Assert.Throws<GraphException>(() => new NetworkGraph("g", new Shape(1, 4, 4), [wide]));
+    }
+
+    [Fact]
     public void ResidualAddNeedsEqualShapes()
     {
         var add = new AddNode { Name = "sum", Inputs = ["a", "b"] };
