@@ -51,6 +51,8 @@ public sealed class TrainingFlags
         var output = parse.GetValue(Out)!;
         if (!output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
             throw new UserInputException($"--out {output}: the model is written as .safetensors; name it e.g. model.safetensors");
+        // The numbers are checked before any audio is read; the front end does not change what is valid.
+        Options(parse, graphName: "", FrontEndSettings.Dcase2021, InitMode.Pruned, fraction: 1.0).Validate();
         var data = parse.GetValue(Data)!;
         if (!Directory.Exists(data) && !File.Exists(data)) throw UserInputException.InFile(data, "dataset not found (a folder or a CSV manifest)");
         var run = RunFolder(parse);

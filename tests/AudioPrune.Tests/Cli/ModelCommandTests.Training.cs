@@ -92,6 +92,19 @@ public sealed partial class ModelCommandTests(TrainedModelFixture fixture) : ICl
         Assert.False(Directory.Exists(output + ".run"));
     }
 
+    [Theory]
+    [InlineData("--epochs", "0", "epochs")]
+    [InlineData("--lr", "-1", "learning rate")]
+    [InlineData("--batch-size", "0", "batch size")]
+    public void BadTrainingNumbersAreRefusedBeforeTheDataIsRead(string flag, string value, string mentions)
+    {
+        var output = fixture.File("bad-number.safetensors");
+        var result = CliRunner.Run("train", "--model", "dcase21", "--data", fixture.Manifest, "--out", output, flag, value);
+        AssertBadInput(result, mentions);
+        Assert.Equal("", result.Output);   // the data summary line is printed once the data has been read
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void AnArtifactWithAnotherClassCountIsRefused()
     {
