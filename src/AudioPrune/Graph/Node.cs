@@ -55,11 +55,11 @@ public abstract record Node
         return input;
     }
 
-    /// <summary>Output length of a sliding window (floor mode); 0 or less when the window does not fit.</summary>
+    /// <summary>Output length of a sliding window (floor mode); 0 when the window does not fit.</summary>
     protected static int PooledLength(int length, int kernel, int stride, int padding)
     {
         var span = length + 2 * padding - kernel;
-        // Integer division truncates toward zero, which would turn a window one short of fitting into length 1.
+        // Integer division truncates toward zero: a window up to a stride longer than its input would get length 1.
         return span < 0 ? 0 : span / stride + 1;
     }
 }
