@@ -18,7 +18,7 @@ public sealed record PruneSummary(
     /// <summary>The multiply-adds ONNX Runtime executes per example before and after, with convolutions in <see cref="ConvLayout"/>.</summary>
     public sealed record ExecutedMacs(string ConvLayout, long Before, long After)
     {
-        public double PercentFewer => 100.0 * (Before - After) / Before;
+        public double PercentFewer => ComplexityReduction.PercentFewer(Before, After);
     }
 
     public static PruneSummary Of(NetworkGraph original, PruningResult result, ConvolutionLayout layout)

@@ -21,7 +21,7 @@ public sealed record PruningPlan(
     public ComplexityReduction Reduction => new(
         Percent(Before.ParamsTotal, After.ParamsTotal), Percent(Before.ParamsTrainable, After.ParamsTrainable), Percent(Before.Macs, After.Macs));
 
-    private static double Percent(long before, long after) => before == 0 ? 0 : Math.Round(100.0 * (before - after) / before, 2);
+    private static double Percent(long before, long after) => Math.Round(ComplexityReduction.PercentFewer(before, after), 2);
 }
 
 /// <summary>How the plan was asked for (the command-line choices, for the record).</summary>
@@ -66,4 +66,8 @@ public sealed record DistanceHistogram(double[] Edges, int[] Counts)
 
 public sealed record ComplexitySummary(long ParamsTotal, long ParamsTrainable, long Macs);
 
-public sealed record ComplexityReduction(double ParamsTotalPercent, double ParamsTrainablePercent, double MacsPercent);
+public sealed record ComplexityReduction(double ParamsTotalPercent, double ParamsTrainablePercent, double MacsPercent)
+{
+    /// <summary>How many percent fewer <paramref name="after"/> is than <paramref name="before"/> (0 when before is 0).</summary>
+    public static double PercentFewer(long before, long after) => before == 0 ? 0 : 100.0 * (before - after) / before;
+}
