@@ -53,7 +53,7 @@ public static class ModelLoader
     private static ModelArtifact LoadFile(string path, int seed)
     {
         if (Directory.Exists(path)) throw UserInputException.InFile(path, "is a folder, not a model file");
-        if (!File.Exists(path)) throw UserInputException.InFile(path, "model file not found");
+        InputFile.Check(path, "model file");
         var extension = Path.GetExtension(path);
         if (extension.Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return ModelArtifact.Load(path);
         if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase))

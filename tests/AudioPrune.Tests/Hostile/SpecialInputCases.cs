@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace AudioPrune.Tests.Hostile;
+
+/// <summary>Family: special files given where a regular file is read (FIFOs, devices, folders, dangling links).</summary>
+[Collection(HostileCollection.Name)]
+public sealed class SpecialInputCases
+{
+    [Fact]
+    public void AFifoAsModelIsRefusedWithoutBlocking()
+    {
+        using var dir = new TempDirectory();
+        HostileFiles.MakeFifo(dir.File("model.safetensors"));
+        HostileRun.Start(dir.Path, ["inspect", "model.safetensors"]).Refused("model.safetensors", "FIFO");
+    }
+}
+
+/// <summary>Makes the special files the hostile cases need.</summary>
+public static class HostileFiles
+{
+    public static void MakeFifo(string path) => Run("mkfifo", path);
+
+    public static void Run(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)}: {error}");
+    }
+}
