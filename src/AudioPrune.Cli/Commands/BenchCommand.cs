@@ -35,6 +35,8 @@ public static class BenchCommand
         {
             var settings = new LatencySettings(parse.GetValue(engine)!, parse.GetValue(batch), parse.GetValue(threads),
                 parse.GetValue(warmup), parse.GetValue(runs), Profile: parse.GetValue(profile));
+            new CommandPaths().Input("MODEL", parse.GetValue(model)).Input("--parent", parse.GetValue(parent))
+                .Output("--json", parse.GetValue(json)).Check();
             var subject = ModelLoader.Load(parse.GetValue(model)!);
             var parentModel = parse.GetValue(parent) is { } p ? ModelLoader.Load(p) : null;
             var result = LatencyBenchmark.Run(subject, settings, parentModel);

@@ -41,6 +41,8 @@ public static class EvaluateCommand
                 throw new UserInputException($"--split: expected test, validation or train, got '{splitName}'");
             var dataRoot = parse.GetValue(data)!;
             var threadCount = parse.GetValue(threads);
+            new CommandPaths().Input("MODEL", parse.GetValue(model)).Input("--data", dataRoot)
+                .Output("--json", parse.GetValue(json)).OutputFolder("--cache", parse.GetValue(cache)).Check();
             var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, threadCount);
             using var _ = runner;
             using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount },

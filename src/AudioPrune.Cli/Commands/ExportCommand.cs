@@ -46,27 +46,35 @@ public static class ExportCommand
                 throw new UserInputException("export: --fold-bn, --conv-layout and --no-softmax apply to --onnx only");
             var onnxOptions = new OnnxExportOptions(parse.GetValue(opset), parse.GetValue(foldBn), !parse.GetValue(noSoftmax),
                 ConvolutionLayouts.Parse(parse.GetValue(layout)!)).Validated();
+            new CommandPaths().Input("MODEL", parse.GetValue(model)).Output("--onnx", parse.GetValue(onnx)).Output("--pytorch", parse.GetValue(pytorch))
+                .Output("--safetensors", parse.GetValue(safetensors)).Output("--graph-json", parse.GetValue(graphJson)).Check();
             var artifact = ModelLoader.Load(parse.GetValue(model)!, parse.GetValue(input));
-            if (parse.GetValue(onnx) is { } onnxPath)
+            var written = new List<string>();
+            using (var outputs = OutputGroup.Begin())
             {
-                OnnxExporter.Write(artifact, onnxPath, onnxOptions);
-                output.WriteLine($"wrote {onnxPath} (ONNX opset {onnxOptions.Opset}{(onnxOptions.FoldBatchNorm ? ", batch norm folded" : "")}{(onnxOptions.IncludeProbabilityHead ? "" : ", logits")}, {ConvolutionLayouts.Name(onnxOptions.Layout)} convolutions)");
+                if (parse.GetValue(onnx) is { } onnxPath)
+                {
+                    OnnxExporter.Write(artifact, onnxPath, onnxOptions);
+                    written.Add($"wrote {onnxPath} (ONNX opset {onnxOptions.Opset}{(onnxOptions.FoldBatchNorm ? ", batch norm folded" : "")}{(onnxOptions.IncludeProbabilityHead ? "" : ", logits")}, {ConvolutionLayouts.Name(onnxOptions.Layout)} convolutions)");
+                }
+                if (parse.GetValue(pytorch) is { } pt)
+                {
+                    StateDictExporter.WritePyTorch(artifact, pt);
+                    written.Add($"wrote {pt} (PyTorch state_dict, {artifact.Weights.Count} tensors)");
+                }
+                if (parse.GetValue(safetensors) is { } st)
+                {
+                    StateDictExporter.WriteSafetensors(artifact, st);
+                    written.Add($"wrote {st} (safetensors, {artifact.Weights.Count} tensors)");
+                }
+                if (parse.GetValue(graphJson) is { } gj)
+                {
+                    StateDictExporter.WriteGraphJson(artifact, gj);
+                    written.Add($"wrote {gj} (graph JSON)");
+                }
+                outputs.Commit();
             }
-            if (parse.GetValue(pytorch) is { } pt)
-            {
-                StateDictExporter.WritePyTorch(artifact, pt);
-                output.WriteLine($"wrote {pt} (PyTorch state_dict, {artifact.Weights.Count} tensors)");
-            }
-            if (parse.GetValue(safetensors) is { } st)
-            {
-                StateDictExporter.WriteSafetensors(artifact, st);
-                output.WriteLine($"wrote {st} (safetensors, {artifact.Weights.Count} tensors)");
-            }
-            if (parse.GetValue(graphJson) is { } gj)
-            {
-                StateDictExporter.WriteGraphJson(artifact, gj);
-                output.WriteLine($"wrote {gj} (graph JSON)");
-            }
+            foreach (var line in written) output.WriteLine(line);
             return CliApp.Ok;
         });
         return command;

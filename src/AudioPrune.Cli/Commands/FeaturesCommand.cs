@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AudioPrune.Audio;
+using AudioPrune.Common;
 using AudioPrune.Data;
 using AudioPrune.Reports;
 
@@ -33,6 +34,7 @@ public static class FeaturesCommand
             """) { data, preset, cache, strict, seed };
         command.SetAction(parse =>
         {
+            new CommandPaths().Input("DATA", parse.GetValue(data)).OutputFolder("--cache", parse.GetValue(cache)).Check();
             var settings = FrontEndSettings.FromPreset(parse.GetValue(preset)!);
             var options = new DatasetLoadOptions
             {

@@ -40,6 +40,7 @@ public static class ImportCommand
             if (!target.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
                 throw new UserInputException($"--out {target}: the model file must end in .safetensors");
             var graph = parse.GetValue(graphOption);
+            new CommandPaths().Input("FILE", source).Input("--graph", graph).Output("--out", target).Check();
             var model = Import(source, graph, parse.GetValue(input), parse.GetValue(classes), parse.GetValue(stripPrefix));
             model.Save(target);
             var report = ComplexityReport.Of(model.Graph);

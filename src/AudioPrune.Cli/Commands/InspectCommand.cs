@@ -30,6 +30,7 @@ public static class InspectCommand
         command.SetAction(parse =>
         {
             var jsonPath = parse.GetValue(json);
+            new CommandPaths().Input("MODEL", parse.GetValue(model)).Output("--json", jsonPath).Check();
             var graph = ModelLoader.LoadGraph(parse.GetValue(model)!, parse.GetValue(input));
             var report = ComplexityReport.Of(graph);
             var executed = parse.GetValue(layout) is { } layoutName ? ExecutedColumn(graph, ConvolutionLayouts.Parse(layoutName)) : null;

@@ -68,6 +68,8 @@ public static class PruneCommand
             var convLayout = ConvolutionLayouts.Parse(parse.GetValue(layout)!);
             var matchFile = parse.GetValue(matchPlan);
             var planInFile = parse.GetValue(planIn);
+            new CommandPaths().Input("MODEL", parse.GetValue(model)).Input("--match-plan", matchFile).Input("--plan-in", planInFile)
+                .Output("--out", outFile).Output("--plan", parse.GetValue(planOut)).Output("--json", parse.GetValue(json)).Check();
             var methodName = parse.GetValue(method);
             if (methodName is null && planInFile is null)
                 throw new UserInputException($"--method is required: one of {string.Join(", ", CriterionCatalog.Names)} (or --plan-in FILE)");
@@ -98,19 +100,25 @@ public static class PruneCommand
             var pruned = PrunedModel.Create(source, result);
 
             var summary = PruneSummary.Of(source.Graph, result, convLayout);
+            var written = new List<string>();
+            using (var outputs = OutputGroup.Begin())
+            {
+                if (parse.GetValue(planOut) is { } planFile)
+                {
+                    PlanFile.Write(planFile, result.Plan);
+                    written.Add(planFile);
+                }
+                pruned.Save(outFile);
+                written.Add(outFile);
+                if (parse.GetValue(json) is { } jsonFile)
+                {
+                    AtomicFile.WriteAllText(jsonFile, JsonSerializer.Serialize(summary, ReportJson.Options));
+                    written.Add(jsonFile);
+                }
+                outputs.Commit();
+            }
             PruneSummary.Write(summary, output);
-            if (parse.GetValue(planOut) is { } planFile)
-            {
-                PlanFile.Write(planFile, result.Plan);
-                output.WriteLine($"wrote {planFile}");
-            }
-            pruned.Save(outFile);
-            output.WriteLine($"wrote {outFile}");
-            if (parse.GetValue(json) is { } jsonFile)
-            {
-                AtomicFile.WriteAllText(jsonFile, JsonSerializer.Serialize(summary, ReportJson.Options));
-                output.WriteLine($"wrote {jsonFile}");
-            }
+            foreach (var file in written) output.WriteLine($"wrote {file}");
             return CliApp.Ok;
         });
         return command;

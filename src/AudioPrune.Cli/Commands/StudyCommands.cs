@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AudioPrune.Common;
 using AudioPrune.Study;
 
 namespace AudioPrune.Cli.Commands;
@@ -38,6 +39,7 @@ public static class StudyCommands
             var path = parse.GetValue(config)!;
             var study = StudyConfigReader.Read(path);
             var folder = parse.GetValue(outDir) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, study.Name);
+            new CommandPaths().Input("CONFIG", path).Input("model", study.Model).Input("data", study.Data).OutputFolder("--out", folder).Check();
             return Run(study, folder, output);
         });
         return command;
@@ -63,6 +65,7 @@ public static class StudyCommands
 
     private static int Run(StudyConfig study, string outDir, TextWriter output)
     {
+        new CommandPaths().OutputFolder("--out", outDir).Check();
         var folder = new StudyFolder(outDir);
         var started = DateTime.UtcNow;
         void Log(string line)

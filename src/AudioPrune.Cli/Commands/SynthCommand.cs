@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AudioPrune.Audio;
+using AudioPrune.Common;
 
 namespace AudioPrune.Cli.Commands;
 
@@ -26,6 +27,7 @@ public static class SynthCommand
             """) { outDir, clips, seconds, classes, seed };
         command.SetAction(parse =>
         {
+            new CommandPaths().OutputFolder("OUT", parse.GetValue(outDir)).Check();
             var options = new SyntheticSceneOptions
             {
                 Clips = parse.GetValue(clips),

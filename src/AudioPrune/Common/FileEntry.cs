@@ -22,7 +22,9 @@ public readonly record struct FileIdentity(ulong Device, ulong Inode);
 /// <summary>
 /// File types, identities and real paths. .NET reports neither the type of a special file (a FIFO, a device, a
 /// socket) nor a file's inode, and resolves symbolic links one component at a time, so on Linux this asks the
-/// kernel directly (statx, realpath); elsewhere it falls back to what .NET reports.
+/// kernel directly (statx, realpath); elsewhere it falls back to what .NET reports. Every path is first made
+/// absolute the way .NET opens it (<see cref="Path.GetFullPath(string)"/>), so these answers are about the file a
+/// .NET read or write of the same path reaches.
 /// </summary>
 public static partial class FileEntry
 {
@@ -48,8 +50,9 @@ public static partial class FileEntry
     }
 
     /// <summary>
-    /// The absolute path with every symbolic link resolved, in every component. For a path that does not exist (yet),
-    /// the longest existing prefix is resolved and the rest appended, which is where a write would land.
+    /// The absolute path with every symbolic link resolved, in every component. '.' and '..' are first taken by name,
+    /// as .NET does for every path it opens. For a path that does not exist (yet), the longest existing prefix is
+    /// resolved and the rest appended, which is where a write would land.
     /// </summary>
     public static string RealPath(string path)
     {
@@ -98,7 +101,7 @@ public static partial class FileEntry
         unsafe
         {
             fixed (byte* pointer = buffer)
-                result = statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxType | StatxIno | StatxSize, pointer);
+                result = statx(AtFdCwd, Path.GetFullPath(path), followLinks ? 0 : AtSymlinkNoFollow, StatxType | StatxIno | StatxSize, pointer);
         }
         if (result != 0) return null;
         var mode = BitConverter.ToUInt16(buffer[28..30]);

@@ -45,15 +45,7 @@ public sealed class CsvTable
     /// <summary>Reads a table with a header line; <paramref name="hasHeader"/> false names the columns 0, 1, 2...</summary>
     public static CsvTable Read(string path, bool hasHeader = true)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw UserInputException.InFile(path, $"cannot read: {e.Message}");
-        }
+        var lines = InputFile.ReadAllText(path, InputLimits.MaxTableBytes, "table").Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         var first = Array.FindIndex(lines, l => l.Trim().Length > 0);
         if (first < 0) throw UserInputException.InFile(path, "the table is empty");
         var delimiter = lines[first].Contains('\t') ? '\t' : ',';

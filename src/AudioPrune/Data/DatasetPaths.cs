@@ -24,37 +24,11 @@ public static class DatasetPaths
             throw UserInputException.InFile(source, $"line {line}: '{relative}' is an absolute path; file names must be relative to the dataset root {root}");
         var rootFull = Path.GetFullPath(root);
         var full = Path.GetFullPath(Path.Combine(rootFull, relative.Replace('\\', '/')));
-        if (!IsInside(rootFull, full))
+        if (!DatasetWalk.IsInside(rootFull, full))
             throw UserInputException.InFile(source, $"line {line}: '{relative}' points outside the dataset root {rootFull}");
-        var target = ResolveLinks(full);
-        if (target is not null && !IsInside(ResolveLinks(rootFull) ?? rootFull, target))
-            throw UserInputException.InFile(source, $"line {line}: '{relative}' is a link to {target}, outside the dataset root {rootFull}");
+        var target = FileEntry.RealPath(full);
+        if (!DatasetWalk.IsInside(FileEntry.RealPath(rootFull), target))
+            throw UserInputException.InFile(source, $"line {line}: '{relative}' leads through a symbolic link to {target}, outside the dataset root {rootFull}");
         return full;
-    }
-
-    private static bool IsInside(string root, string path)
-    {
-        var prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
-        return path.StartsWith(prefix, StringComparison.Ordinal);
-    }
-
-    /// <summary>The real path behind symbolic links, or null when the file does not exist.</summary>
-    private static string? ResolveLinks(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists && !Directory.Exists(path)) return null;
-            var resolved = info.LinkTarget is null ? path : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-            var parent = Path.GetDirectoryName(resolved);
-            if (parent is null) return resolved;
-            var parentInfo = new DirectoryInfo(parent);
-            var realParent = parentInfo.LinkTarget is null ? parent : parentInfo.ResolveLinkTarget(true)?.FullName ?? parent;
-            return Path.Combine(realParent, Path.GetFileName(resolved));
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

@@ -105,17 +105,20 @@ public sealed class HostileRun
         return this;
     }
 
-    /// <summary>Every entry that existed before is the same (type, content, link target), and nothing new appeared but <paramref name="outputs"/>.</summary>
+    /// <summary>
+    /// Every entry that existed before is the same (type, content, link target), and nothing new appeared but
+    /// <paramref name="outputs"/> (a name ending in '/' allows that folder and everything in it).
+    /// </summary>
     public HostileRun Unchanged(params string[] outputs)
     {
-        var allowed = outputs.ToHashSet();
+        bool Allowed(string path) => outputs.Any(o => o == path || o.EndsWith('/') && (path + "/").StartsWith(o, StringComparison.Ordinal));
         foreach (var (path, state) in Before)
         {
-            if (allowed.Contains(path)) continue;
+            if (Allowed(path)) continue;
             Assert.True(After.TryGetValue(path, out var now), $"{path} disappeared: {Describe}");
             Assert.True(now == state, $"{path} changed from {state} to {now}: {Describe}");
         }
-        foreach (var path in After.Keys.Where(p => !Before.ContainsKey(p) && !allowed.Contains(p)))
+        foreach (var path in After.Keys.Where(p => !Before.ContainsKey(p) && !Allowed(p)))
             Assert.Fail($"{path} appeared ({After[path]}): {Describe}");
         return this;
     }

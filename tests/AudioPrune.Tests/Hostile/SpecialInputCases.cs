@@ -20,6 +20,21 @@ public static class HostileFiles
 {
     public static void MakeFifo(string path) => Run("mkfifo", path);
 
+    /// <summary>A Unix socket bound at <paramref name="path"/>; the socket file exists until the returned socket is disposed.</summary>
+    public static IDisposable MakeSocket(string path)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        return socket;
+    }
+
+    /// <summary>A character device: a copy of /dev/null (mknod, as root), or a link to /dev/null where mknod is not allowed.</summary>
+    public static void MakeNullDevice(string path)
+    {
+        if (Environment.UserName == "root") Run("mknod", path, "c", "1", "3");
+        else File.CreateSymbolicLink(path, "/dev/null");
+    }
+
     public static void Run(string program, params string[] args)
     {
         var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true };
