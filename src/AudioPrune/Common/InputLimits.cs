@@ -11,4 +11,40 @@ public static class InputLimits
 
     /// <summary>Largest CSV table (a manifest, a dataset's metadata) read whole: 256 MiB, a few million rows.</summary>
     public const long MaxTableBytes = 256L << 20;
+
+    /// <summary>Most aliases (*name) a YAML config may use; a real study config uses a handful.</summary>
+    public const int MaxYamlAliases = 256;
+
+    /// <summary>
+    /// Most nodes (values, lists, mappings) a YAML config may hold once every alias is expanded: an alias counts
+    /// as the whole subtree it names, so a "billion laughs" bomb is refused after this many, not after 10^9.
+    /// </summary>
+    public const long MaxYamlExpandedNodes = 100_000;
+
+    /// <summary>Largest study config (YAML or JSON) read, in bytes.</summary>
+    public const long MaxConfigBytes = 1L << 20;
+
+    /// <summary>Largest graph JSON file read, in bytes (CNN14's graph is about 10 KB).</summary>
+    public const long MaxGraphJsonBytes = 16L << 20;
+
+    /// <summary>Largest plan.json read, in bytes (full distance matrices for CNN14's 2048-filter layers fit).</summary>
+    public const long MaxPlanBytes = 512L << 20;
+
+    /// <summary>
+    /// Most entries in one list of a plan (kept or pruned filters): the widest layer a plan may describe.
+    /// A plan with longer lists is refused before the model is loaded.
+    /// </summary>
+    public const int MaxPlanListEntries = 65_536;
+
+    /// <summary>Most parameters a network may declare (CNN14 has 80.8 M, VGGish 55 M): 1 GB of float32 weights.</summary>
+    public const long MaxGraphParameters = 250_000_000;
+
+    /// <summary>Most bytes one layer's float32 output may take for one example (CNN14 at 10 s peaks near 16 MB): 512 MiB.</summary>
+    public const long MaxActivationBytesPerExample = 512L << 20;
+
+    /// <summary>
+    /// Most bytes a filtered (compressed) HDF5 dataset may declare per byte of the file holding it; an unfiltered
+    /// dataset may declare at most the file's size. Float weights rarely compress better than 4:1.
+    /// </summary>
+    public const int MaxCompressionRatio = 64;
 }

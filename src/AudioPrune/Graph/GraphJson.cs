@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AudioPrune.Common;
 
 namespace AudioPrune.Graph;
 
@@ -20,6 +21,7 @@ public static class GraphJson
         RespectRequiredConstructorParameters = true,
         RespectNullableAnnotations = true,
         WriteIndented = false,
+        MaxDepth = InputLimits.MaxNestingDepth,
     };
 
     private static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
@@ -27,6 +29,10 @@ public static class GraphJson
     public static string Serialize(NetworkGraph graph, bool indented = false) =>
         JsonSerializer.Serialize(new GraphDocument(Format, graph.Name, graph.Input.ToArray(), graph.Nodes.ToArray()),
             indented ? Indented : Options);
+
+    /// <summary>Reads and validates a graph file of at most <see cref="InputLimits.MaxGraphJsonBytes"/> bytes.</summary>
+    public static NetworkGraph ReadFile(string path) =>
+        Parse(InputFile.ReadAllText(path, InputLimits.MaxGraphJsonBytes, "graph file"), path);
 
     /// <summary>Parses and validates a graph; <paramref name="source"/> names the file in error messages.</summary>
     public static NetworkGraph Parse(string json, string source)

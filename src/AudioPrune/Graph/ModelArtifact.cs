@@ -52,22 +52,29 @@ public sealed record ModelArtifact(NetworkGraph Graph, WeightMap Weights, IReadO
     {
         var contents = SafetensorsFile.Read(path);
         var meta = contents.Metadata;
+        var graph = GraphOf(meta, path);
+        var labels = ParseLabels(meta.GetValueOrDefault(LabelsKey), path, graph.OutputShape[0]);
+        contents.Tensors.EnsureMatches(graph, path);
+        var extra = meta.Where(kv => kv.Key is not (FormatKey or GraphKey or LabelsKey)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return new ModelArtifact(graph, contents.Tensors.OrderedLike(graph), labels, extra);
+    }
+
+    /// <summary>The architecture of an artifact, from its header alone (no tensor data is read).</summary>
+    public static NetworkGraph LoadGraph(string path) => GraphOf(SafetensorsFile.ReadMetadata(path), path);
+
+    private static NetworkGraph GraphOf(IReadOnlyDictionary<string, string> meta, string path)
+    {
         if (!meta.TryGetValue(FormatKey, out var format) || !meta.TryGetValue(GraphKey, out var graphJson))
             throw UserInputException.InFile(path, "a safetensors file without an AudioPrune graph in its metadata; import it with 'audioprune import' and a graph, or pass a zoo name");
         if (format != Format) throw UserInputException.InFile(path, $"model format '{format}' is not '{Format}'");
-        NetworkGraph graph;
         try
         {
-            graph = GraphJson.Parse(graphJson, path);
+            return GraphJson.Parse(graphJson, path);
         }
         catch (GraphException e)
         {
             throw new UserInputException(e.Message);
         }
-        var labels = ParseLabels(meta.GetValueOrDefault(LabelsKey), path, graph.OutputShape[0]);
-        contents.Tensors.EnsureMatches(graph, path);
-        var extra = meta.Where(kv => kv.Key is not (FormatKey or GraphKey or LabelsKey)).ToDictionary(kv => kv.Key, kv => kv.Value);
-        return new ModelArtifact(graph, contents.Tensors.OrderedLike(graph), labels, extra);
     }
 
     private static string[] ParseLabels(string? json, string path, int classes)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AudioPrune.Common;
 using AudioPrune.Graph.Nodes;
 
 namespace AudioPrune.Graph;
@@ -6,7 +7,9 @@ namespace AudioPrune.Graph;
 /// <summary>
 /// A network's architecture as data: an input shape and named nodes in execution order, the last one being
 /// the output. Construction validates it (unique names, inputs defined before use, shapes that fit) and
-/// infers every node's output shape, so a NetworkGraph that exists is consistent.
+/// infers every node's output shape, so a NetworkGraph that exists is consistent. Declared sizes are bounded before
+/// anything is allocated: at most <see cref="InputLimits.MaxGraphParameters"/> parameters in all and at most
+/// <see cref="InputLimits.MaxActivationBytesPerExample"/> bytes for any one tensor of an example (input included).
 /// </summary>
 public sealed partial class NetworkGraph
 {
@@ -14,6 +17,7 @@ public sealed partial class NetworkGraph
 
     private readonly Dictionary<string, Node> byName;
     private readonly Dictionary<string, Shape> shapes;
+    private double declaredParameters;
 
     public NetworkGraph(string name, Shape input, IEnumerable<Node> nodes)
     {
@@ -23,6 +27,8 @@ public sealed partial class NetworkGraph
         if (Nodes.Count == 0) throw new GraphException($"graph '{name}' has no nodes");
         byName = new Dictionary<string, Node>(StringComparer.Ordinal);
         shapes = new Dictionary<string, Shape>(StringComparer.Ordinal) { [InputName] = input };
+        if (ActivationBytes(input) > InputLimits.MaxActivationBytesPerExample)
+            throw new GraphException($"graph '{name}': input {input} takes {ActivationBytes(input):G3} bytes per example, more than the limit of {InputLimits.MaxActivationBytesPerExample:N0}");
         foreach (var node in Nodes) Add(node);
     }
 
@@ -85,8 +91,21 @@ public sealed partial class NetworkGraph
                 throw GraphException.At(node, $"reads '{input}', which is not the graph input or an earlier node");
         }
         shapes[node.Name] = node.InferShape(node.Inputs.Select(i => shapes[i]).ToArray());
+        CheckDeclaredSize(node, shapes[node.Name]);
         byName[node.Name] = node;
     }
+
+    /// <summary>Sizes are multiplied in floating point, so dimensions near int.MaxValue cannot overflow the check.</summary>
+    private void CheckDeclaredSize(Node node, Shape output)
+    {
+        if (ActivationBytes(output) > InputLimits.MaxActivationBytesPerExample)
+            throw GraphException.At(node, $"its output {output} takes {ActivationBytes(output):G3} bytes per example, more than the limit of {InputLimits.MaxActivationBytesPerExample:N0}");
+        declaredParameters += node.Parameters.Sum(p => p.Shape.Aggregate(1.0, (a, d) => a * d));
+        if (declaredParameters > InputLimits.MaxGraphParameters)
+            throw GraphException.At(node, $"brings the network to {declaredParameters:G3} parameters, more than the limit of {InputLimits.MaxGraphParameters:N0}");
+    }
+
+    private static double ActivationBytes(Shape shape) => shape.Dims.Aggregate((double)sizeof(float), (a, d) => a * d);
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
     private static partial Regex ValidName();

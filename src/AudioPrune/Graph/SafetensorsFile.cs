@@ -67,12 +67,34 @@ public static class SafetensorsFile
 
     public static Contents Read(string path)
     {
-        if (!File.Exists(path)) throw UserInputException.InFile(path, "file not found");
-        using var stream = File.OpenRead(path);
+        using var stream = InputFile.OpenRead(path, "safetensors file");
         return Read(stream, path);
     }
 
+    /// <summary>Only the header's metadata: the tensors' entries are checked against the file, their data is not read.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var stream = InputFile.OpenRead(path, "safetensors file");
+        return ReadHeader(stream, path).Metadata;
+    }
+
     public static Contents Read(Stream stream, string source)
+    {
+        var header = ReadHeader(stream, source);
+        var tensors = new WeightMap();
+        foreach (var entry in header.Entries)
+        {
+            stream.Position = header.DataStart + entry.Begin;
+            var raw = new byte[entry.End - entry.Begin];
+            stream.ReadExactly(raw);
+            tensors[entry.Name] = new TensorData(entry.Shape, ToFloat(raw, entry.Dtype));
+        }
+        return new Contents(tensors, header.Metadata);
+    }
+
+    private sealed record Header(Dictionary<string, string> Metadata, List<Entry> Entries, long DataStart);
+
+    private static Header ReadHeader(Stream stream, string source)
     {
         UserInputException Bad(string problem) => UserInputException.InFile(source, $"not a valid safetensors file: {problem}");
 
@@ -85,36 +107,28 @@ public static class SafetensorsFile
         if ((long)headerLength > fileLength - 8) throw Bad($"header length {headerLength} runs past the end of the file ({fileLength} bytes); is it truncated?");
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
-        JsonObject header;
+        var header = ParseHeader(headerBytes, Bad);
+        var dataStart = 8 + (long)headerLength;
+        return new Header(ReadMetadata(header, Bad), ReadEntries(header, fileLength - dataStart, Bad), dataStart);
+    }
+
+    /// <summary>The header as JSON: UTF-8, at most <see cref="InputLimits.MaxNestingDepth"/> deep, every key once.</summary>
+    private static JsonObject ParseHeader(byte[] headerBytes, Func<string, UserInputException> bad)
+    {
         try
         {
             var headerText = StrictUtf8.GetString(headerBytes);
-            header = JsonNode.Parse(headerText, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
-                     ?? throw Bad("the header is not a JSON object");
+            var options = new JsonDocumentOptions { MaxDepth = InputLimits.MaxNestingDepth, AllowDuplicateProperties = false };
+            return JsonNode.Parse(headerText, documentOptions: options) as JsonObject ?? throw bad("the header is not a JSON object");
         }
         catch (DecoderFallbackException)
         {
-            throw Bad("the header is not UTF-8 text");
+            throw bad("the header is not UTF-8 text");
         }
         catch (JsonException e)
         {
-            throw Bad($"the header is not valid JSON ({e.Message.Split('.')[0]})");
+            throw bad($"the header is not valid JSON ({e.Message.Split(". ")[0]})");
         }
-
-        var dataStart = 8 + (long)headerLength;
-        var dataLength = fileLength - dataStart;
-        var metadata = ReadMetadata(header, Bad);
-        var entries = ReadEntries(header, dataLength, Bad);
-
-        var tensors = new WeightMap();
-        foreach (var entry in entries)
-        {
-            stream.Position = dataStart + entry.Begin;
-            var raw = new byte[entry.End - entry.Begin];
-            stream.ReadExactly(raw);
-            tensors[entry.Name] = new TensorData(entry.Shape, ToFloat(raw, entry.Dtype));
-        }
-        return new Contents(tensors, metadata);
     }
 
     private sealed record Entry(string Name, string Dtype, int[] Shape, long Begin, long End);
@@ -147,6 +161,8 @@ public static class SafetensorsFile
             var (begin, end) = (offsets[0], offsets[1]);
             if (begin < 0 || end < begin || end > dataLength)
                 throw bad($"tensor '{name}' data_offsets [{begin}, {end}] lie outside the {dataLength} data bytes; is the file truncated?");
+            if (end - begin > Array.MaxLength)
+                throw bad($"tensor '{name}' is {end - begin:N0} bytes; this reader holds at most {Array.MaxLength:N0} bytes per tensor");
             long elements = 1;
             foreach (var dim in shape)
             {

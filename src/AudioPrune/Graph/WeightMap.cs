@@ -53,7 +53,8 @@ public sealed class WeightMap
 
     /// <summary>
     /// Throws a <see cref="UserInputException"/> (naming <paramref name="source"/>) unless the weights match the
-    /// graph exactly and hold only finite values.
+    /// graph exactly and hold only finite values, with no negative batch-norm running variance (running statistics
+    /// are checked like every other tensor).
     /// </summary>
     public void EnsureMatches(NetworkGraph graph, string source)
     {
@@ -64,6 +65,8 @@ public sealed class WeightMap
             var bad = tensors[name].FirstNonFinite();
             if (bad >= 0)
                 throw UserInputException.InFile(source, $"tensor '{name}' holds a non-finite value ({tensors[name].Data[bad]}) at element {bad}");
+            if (name.EndsWith(".running_var", StringComparison.Ordinal) && Array.FindIndex(tensors[name].Data, v => v < 0) is var negative and >= 0)
+                throw UserInputException.InFile(source, $"tensor '{name}' holds a negative running variance ({tensors[name].Data[negative]}) at element {negative}");
         }
     }
 

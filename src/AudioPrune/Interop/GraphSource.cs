@@ -16,11 +16,10 @@ public static class GraphSource
     {
         if (spec.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            if (!File.Exists(spec)) throw UserInputException.InFile(spec, "graph file not found");
             NetworkGraph graph;
             try
             {
-                graph = GraphJson.Parse(File.ReadAllText(spec), spec);
+                graph = GraphJson.ReadFile(spec);
                 if (input is not null) graph = new NetworkGraph(graph.Name, input, graph.Nodes);
             }
             catch (GraphException e)

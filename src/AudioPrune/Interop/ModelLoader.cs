@@ -38,11 +38,20 @@ public static class ModelLoader
     /// <summary>The front-end setting a zoo model's artifacts carry: {"preset": "dcase2021"}.</summary>
     internal static string FrontEndJson(ZooModel zoo) => $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}";
 
-    /// <summary>Loads only the architecture (no weights are created for zoo names).</summary>
+    /// <summary>
+    /// Loads only the architecture: no weights are created for zoo names and graph JSON files, and none are read
+    /// from an artifact (only its header); foreign formats are imported whole.
+    /// </summary>
     public static NetworkGraph LoadGraph(string model, Shape? input = null, int? classes = null)
     {
         if (!LooksLikeFile(model)) return ModelZoo.Create(model, classes, input).Graph;
-        var graph = LoadFile(model, seed: 0).Graph;
+        CheckFile(model);
+        var graph = Path.GetExtension(model).ToLowerInvariant() switch
+        {
+            ".safetensors" => ModelArtifact.LoadGraph(model),
+            ".json" => GraphJson.ReadFile(model),
+            _ => LoadFile(model, seed: 0).Graph,
+        };
         return input is null ? graph : Reshaped(graph, input, model);
     }
 
@@ -52,17 +61,22 @@ public static class ModelLoader
     /// <summary>A file: an artifact, a graph JSON file (seeded initial weights), or a foreign format with an importer.</summary>
     private static ModelArtifact LoadFile(string path, int seed)
     {
-        if (Directory.Exists(path)) throw UserInputException.InFile(path, "is a folder, not a model file");
-        InputFile.Check(path, "model file");
+        CheckFile(path);
         var extension = Path.GetExtension(path);
         if (extension.Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return ModelArtifact.Load(path);
         if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
         {
-            var graph = GraphJson.Parse(File.ReadAllText(path), path);
+            var graph = GraphJson.ReadFile(path);
             return ModelArtifact.Create(graph, WeightInitializer.Initialize(graph, seed));
         }
         if (Importers.TryGetValue(extension, out var importer)) return importer(path);
         throw UserInputException.InFile(path, $"unknown model file type '{extension}' (expected .safetensors, .json{string.Concat(Importers.Keys.Select(k => ", " + k))})");
+    }
+
+    private static void CheckFile(string path)
+    {
+        if (Directory.Exists(path)) throw UserInputException.InFile(path, "is a folder, not a model file");
+        InputFile.Check(path, "model file");
     }
 
     private static NetworkGraph Reshaped(NetworkGraph graph, Shape input, string source)

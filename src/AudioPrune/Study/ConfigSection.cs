@@ -1,6 +1,5 @@
 using System.Globalization;
 using AudioPrune.Common;
-using YamlDotNet.RepresentationModel;
 
 namespace AudioPrune.Study;
 
@@ -11,10 +10,10 @@ namespace AudioPrune.Study;
 /// </summary>
 public sealed class ConfigSection
 {
-    private readonly YamlMappingNode mapping;
+    private readonly ConfigMapping mapping;
     private readonly HashSet<string> used = new(StringComparer.Ordinal);
 
-    public ConfigSection(string file, string path, YamlMappingNode mapping)
+    public ConfigSection(string file, string path, ConfigMapping mapping)
     {
         File = file;
         Path = path;
@@ -23,27 +22,13 @@ public sealed class ConfigSection
 
     public string File { get; }
     public string Path { get; }
-    public int Line => (int)mapping.Start.Line;
+    public int Line => mapping.Line;
 
+    /// <summary>Reads a config of at most <see cref="InputLimits.MaxConfigBytes"/> bytes (see <see cref="ConfigYaml"/> for its other limits).</summary>
     public static ConfigSection Load(string file)
     {
-        if (!System.IO.File.Exists(file)) throw UserInputException.InFile(file, "config file not found");
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(file);
-            stream.Load(reader);
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new UserInputException($"{file}:{e.Start.Line}: not valid YAML or JSON: {e.Message.ReplaceLineEndings(" ")}");
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet's node builder reports some malformed event sequences (e.g. a stray key in a flow sequence) this way.
-            throw UserInputException.InFile(file, $"not valid YAML or JSON (malformed structure: {e.Message.ReplaceLineEndings(" ")})");
-        }
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        var text = InputFile.ReadAllText(file, InputLimits.MaxConfigBytes, "config file");
+        if (ConfigYaml.Parse(text, file) is not ConfigMapping root)
             throw UserInputException.InFile(file, "the config must be one mapping of keys to values");
         return new ConfigSection(file, "", root);
     }
@@ -85,7 +70,7 @@ public sealed class ConfigSection
     public ConfigSection? Section(string key) => Find(key) switch
     {
         null => null,
-        YamlMappingNode m => new ConfigSection(File, Qualified(key), m),
+        ConfigMapping m => new ConfigSection(File, Qualified(key), m),
         var other => throw Error(other, key, "must be a mapping of keys to values"),
     };
 
@@ -93,12 +78,12 @@ public sealed class ConfigSection
     public IReadOnlyList<(string Name, IReadOnlyList<string> Values, int Line)> NamedLists(string key)
     {
         if (Find(key) is not { } node) return [];
-        if (node is not YamlMappingNode m) throw Error(node, key, "must map names to lists");
-        return m.Children.Select(kv =>
+        if (node is not ConfigMapping m) throw Error(node, key, "must map names to lists");
+        return m.Entries.Select(kv =>
         {
             var name = Scalar(kv.Key, key);
             var values = Items(kv.Value, $"{key}.{name}").Select(v => Scalar(v, $"{key}.{name}")).ToArray();
-            return (name, (IReadOnlyList<string>)values, (int)kv.Key.Start.Line);
+            return (name, (IReadOnlyList<string>)values, kv.Key.Line);
         }).ToArray();
     }
 
@@ -108,13 +93,13 @@ public sealed class ConfigSection
 
     public void EnsureAllKeysUsed()
     {
-        foreach (var (keyNode, _) in mapping.Children)
+        foreach (var (keyNode, _) in mapping.Entries)
         {
-            var key = keyNode is YamlScalarNode s ? s.Value ?? "" : "?";
+            var key = keyNode.Value;
             if (!used.Contains(key))
             {
                 var known = used.Count > 0 ? $" (known here: {string.Join(", ", used.Order())})" : "";
-                throw new UserInputException($"{File}:{keyNode.Start.Line}: unknown key '{Qualified(key)}'{known}");
+                throw new UserInputException($"{File}:{keyNode.Line}: unknown key '{Qualified(key)}'{known}");
             }
         }
     }
@@ -125,31 +110,31 @@ public sealed class ConfigSection
         foreach (var key in keys) used.Add(key);
     }
 
-    private YamlNode? Find(string key)
+    private ConfigNode? Find(string key)
     {
         used.Add(key);
-        return mapping.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+        return mapping.Find(key);
     }
 
-    private YamlNode Required(string key) =>
+    private ConfigNode Required(string key) =>
         Find(key) ?? throw new UserInputException($"{File}:{Line}: missing required key '{Qualified(key)}'");
 
     private string Qualified(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
-    private UserInputException Error(YamlNode node, string key, string problem) =>
-        new($"{File}:{node.Start.Line}: {Qualified(key)}: {problem}");
+    private UserInputException Error(ConfigNode node, string key, string problem) =>
+        new($"{File}:{node.Line}: {Qualified(key)}: {problem}");
 
-    private string Scalar(YamlNode node, string key) =>
-        node is YamlScalarNode { Value: { } value } ? value : throw Error(node, key, "must be a single value");
+    private string Scalar(ConfigNode node, string key) =>
+        node is ConfigScalar scalar ? scalar.Value : throw Error(node, key, "must be a single value");
 
-    private IEnumerable<YamlNode> Items(YamlNode node, string key) => node switch
+    private IEnumerable<ConfigNode> Items(ConfigNode node, string key) => node switch
     {
-        YamlSequenceNode sequence => sequence.Children,
-        YamlScalarNode => [node],
+        ConfigList list => list.Items,
+        ConfigScalar => [node],
         _ => throw Error(node, key, "must be a list"),
     };
 
-    private double ParseDouble(YamlNode node, string key, double min, double max)
+    private double ParseDouble(ConfigNode node, string key, double min, double max)
     {
         var text = Scalar(node, key);
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
@@ -158,7 +143,7 @@ public sealed class ConfigSection
         return value;
     }
 
-    private int ParseInt(YamlNode node, string key, int min, int max)
+    private int ParseInt(ConfigNode node, string key, int min, int max)
     {
         var text = Scalar(node, key);
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))

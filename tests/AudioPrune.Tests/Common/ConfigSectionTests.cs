@@ -67,4 +67,38 @@ public sealed class ConfigSectionTests
         File.WriteAllText(path, "model: [unclosed\n");
         Assert.StartsWith($"{path}:", Assert.Throws<UserInputException>(() => ConfigSection.Load(path)).Message);
     }
+
+    [Fact]
+    public void AliasesShareTheirAnchorsValue()
+    {
+        using var dir = new TempDirectory();
+        var config = Load(dir, "model: &m dcase21\nbaseline: *m\nseeds: &s [1, 2]\nother: *s\n");
+        Assert.Equal("dcase21", config.String("baseline"));
+        Assert.Equal([1, 2], config.Ints("other", []));
+    }
+
+    [Fact]
+    public void NestingUpToTheLimitIsReadAndOneDeeperIsRefused()
+    {
+        using var dir = new TempDirectory();
+        // The root mapping is one level, so 63 lists reach the limit of 64.
+        var fits = Load(dir, "model: " + new string('[', 63) + "x" + new string(']', 63) + "\n");
+        Assert.True(fits.Has("model"));
+        var path = dir.File("study.yaml");
+        File.WriteAllText(path, "model: " + new string('[', 64) + "x" + new string(']', 64) + "\n");
+        Assert.Contains("nest deeper than 64", Assert.Throws<UserInputException>(() => ConfigSection.Load(path)).Message);
+    }
+
+    [Theory]
+    [InlineData("model: a\nmodel: b\n", "study.yaml:2: key 'model' is given twice")]
+    [InlineData("? [a, b]\n: c\n", "study.yaml:1: a mapping key must be a plain value")]
+    [InlineData("model: *nothing\n", "alias *nothing names no earlier anchor")]
+    [InlineData("model: a\n---\nmodel: b\n", "several documents")]
+    public void MalformedStructuresAreRefusedWithTheLine(string text, string expected)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("study.yaml");
+        File.WriteAllText(path, text);
+        Assert.Contains(expected, Assert.Throws<UserInputException>(() => ConfigSection.Load(path)).Message);
+    }
 }

@@ -108,4 +108,59 @@ public sealed class ArtifactTests
         Assert.Contains("conv3.weight", e.Message);
         Assert.False(File.Exists(dir.File("m.safetensors")));
     }
+
+    [Fact]
+    public void ATensorLargerThanTheReaderCanHoldIsRefusedNamingIt()
+    {
+        const long tensorBytes = 3L << 30;
+        var header = Encoding.UTF8.GetBytes($"{{\"big\": {{\"dtype\": \"U8\", \"shape\": [{tensorBytes}], \"data_offsets\": [0, {tensorBytes}]}}}}");
+        var prefix = new byte[8 + header.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+        header.CopyTo(prefix, 8);
+        using var stream = new DeclaredLengthStream(prefix, prefix.Length + tensorBytes);
+        var e = Assert.Throws<UserInputException>(() => SafetensorsFile.Read(stream, "big.safetensors"));
+        Assert.Contains("big.safetensors", e.Message);
+        Assert.Contains("tensor 'big' is 3,221,225,472 bytes", e.Message);
+    }
+
+    [Fact]
+    public void ARepeatedTensorNameIsRefused()
+    {
+        var header = Encoding.UTF8.GetBytes("""{"w": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}, "w": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}}""");
+        var bytes = new byte[8 + header.Length + 1];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        var e = Assert.Throws<UserInputException>(() => SafetensorsFile.Read(new MemoryStream(bytes), "dup.safetensors"));
+        Assert.StartsWith("dup.safetensors: not a valid safetensors file", e.Message);
+        Assert.Contains("'w'", e.Message);
+    }
+
+    /// <summary>A stream that holds <c>prefix</c> and claims to be <c>length</c> bytes long (reads past the prefix give zeros).</summary>
+    private sealed class DeclaredLengthStream(byte[] prefix, long length) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - Position);
+            for (var i = 0; i < n; i++) buffer[offset + i] = Position + i < prefix.Length ? prefix[Position + i] : (byte)0;
+            Position += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => Position + offset,
+            _ => length + offset,
+        };
+
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

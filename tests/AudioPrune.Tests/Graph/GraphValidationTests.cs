@@ -22,6 +22,20 @@ public sealed class GraphValidationTests
     }
 
     [Fact]
+    public void DeclaredSizesBeyondTheLimitsAreRefusedNamingTheNode()
+    {
+        var wide = Assert.Throws<GraphException>(() => new NetworkGraph("g", new Shape(1, 8, 8), [Conv("a", "input", 1, 1 << 30)]));
+        Assert.Contains("node 'a'", wide.Message);
+        Assert.Contains("bytes per example", wide.Message);
+        // 40,000 x 40,000 filters of 1x1 keep the activations small but declare 1.6 G parameters.
+        var heavy = Assert.Throws<GraphException>(() => new NetworkGraph("g", new Shape(40_000, 1, 1), [Conv("b", "input", 40_000, 40_000)]));
+        Assert.Contains("node 'b'", heavy.Message);
+        Assert.Contains("parameters", heavy.Message);
+        Assert.Contains("input", Assert.Throws<GraphException>(() => new NetworkGraph("g", new Shape(1, int.MaxValue, int.MaxValue), [Conv("c", "input", 1, 1)])).Message);
+        Assert.Equal(new Shape(4096, 8, 8), new NetworkGraph("g", new Shape(1, 8, 8), [Conv("d", "input", 1, 4096)]).OutputShape);
+    }
+
+    [Fact]
     public void ChannelMismatchNamesTheNode()
     {
         var e = Assert.Throws<GraphException>(() => new NetworkGraph("g", new Shape(1, 8, 8), [Conv("a", "input", 1, 4), Conv("b", "a", 3, 4)]));

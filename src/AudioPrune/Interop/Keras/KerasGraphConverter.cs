@@ -141,14 +141,9 @@ public sealed partial class KerasGraphConverter
         var filters = layer.Int("filters");
         var bias = layer.Bool("use_bias", true);
         var name = NodeName(layer.Name);
-        var tensors = Tensors(layer, bias ? ["kernel", "bias"] : ["kernel"]);
-        ExpectShape(layer, "kernel", tensors["kernel"], [kernel.H, kernel.W, inShape.Channels, filters]);
+        var tensors = Tensors(layer, WithBias(bias, [kernel.H, kernel.W, inShape.Channels, filters], filters));
         weights[$"{name}.weight"] = ChannelsLastLayout.ConvKernel(tensors["kernel"]);
-        if (bias)
-        {
-            ExpectShape(layer, "bias", tensors["bias"], [filters]);
-            weights[$"{name}.bias"] = tensors["bias"];
-        }
+        if (bias) weights[$"{name}.bias"] = tensors["bias"];
         Emit(layer, new Conv2dNode
         {
             Name = name, Inputs = [input], InChannels = inShape.Channels, OutChannels = filters,
@@ -169,8 +164,7 @@ public sealed partial class KerasGraphConverter
         if (scale) names.Add("gamma");
         if (center) names.Add("beta");
         names.AddRange(["moving_mean", "moving_variance"]);
-        var tensors = Tensors(layer, names);
-        foreach (var t in names) ExpectShape(layer, t, tensors[t], [channels]);
+        var tensors = Tensors(layer, names.ToDictionary(t => t, _ => new[] { channels }));
         var name = NodeName(layer.Name);
         // After a Flatten the features are in channels-last order; the graph's are channel-major.
         var flattened = flattenedFrom.GetValueOrDefault(input);
@@ -248,15 +242,10 @@ public sealed partial class KerasGraphConverter
         if (inShape.Rank != 1) throw Refuse(layer, $"Dense on a feature map ({inShape}) is not supported; add Flatten or global pooling before it");
         var units = layer.Int("units");
         var bias = layer.Bool("use_bias", true);
-        var tensors = Tensors(layer, bias ? ["kernel", "bias"] : ["kernel"]);
-        ExpectShape(layer, "kernel", tensors["kernel"], [inShape[0], units]);
+        var tensors = Tensors(layer, WithBias(bias, [inShape[0], units], units));
         var name = NodeName(layer.Name);
         weights[$"{name}.weight"] = ChannelsLastLayout.DenseKernel(tensors["kernel"], flattenedFrom.GetValueOrDefault(input));
-        if (bias)
-        {
-            ExpectShape(layer, "bias", tensors["bias"], [units]);
-            weights[$"{name}.bias"] = tensors["bias"];
-        }
+        if (bias) weights[$"{name}.bias"] = tensors["bias"];
         Emit(layer, new LinearNode { Name = name, Inputs = [input], InFeatures = inShape[0], OutFeatures = units, Bias = bias });
         Activation(layer, name, layer.String("activation") ?? "linear", layer.Name + "_" + (layer.String("activation") ?? ""));
     }
@@ -319,19 +308,23 @@ public sealed partial class KerasGraphConverter
         };
     }
 
-    private Dictionary<string, TensorData> Tensors(KerasLayer layer, IReadOnlyList<string> expected)
+    /// <summary>The kernel (and bias) shapes a layer's config implies.</summary>
+    private static Dictionary<string, int[]> WithBias(bool bias, int[] kernel, int outputs) =>
+        bias ? new() { ["kernel"] = kernel, ["bias"] = [outputs] } : new() { ["kernel"] = kernel };
+
+    /// <summary>The layer's tensors, each read only after its declared shape matched the one the config implies.</summary>
+    private Dictionary<string, TensorData> Tensors(KerasLayer layer, Dictionary<string, int[]> expected)
     {
         var found = file.LayerWeights(layer.Name);
-        var missing = expected.Where(e => !found.ContainsKey(e)).ToArray();
+        var missing = expected.Keys.Where(e => !found.ContainsKey(e)).ToArray();
         if (missing.Length > 0)
             throw Refuse(layer, $"the file lacks its weight(s) {string.Join(", ", missing)} (found: {(found.Count == 0 ? "none" : string.Join(", ", found.Keys))})");
-        return expected.ToDictionary(e => e, e => found[e]);
-    }
-
-    private void ExpectShape(KerasLayer layer, string tensor, TensorData data, int[] shape)
-    {
-        if (!data.ShapeEquals(shape))
-            throw Refuse(layer, $"the config implies a {tensor} of shape [{string.Join(", ", shape)}] but the weights have {data.ShapeText}");
+        foreach (var (tensor, shape) in expected)
+        {
+            if (!found[tensor].Shape.SequenceEqual(shape))
+                throw Refuse(layer, $"the config implies a {tensor} of shape [{string.Join(", ", shape)}] but the weights have [{string.Join(", ", found[tensor].Shape)}]");
+        }
+        return expected.Keys.ToDictionary(e => e, e => found[e].Read());
     }
 
     private string NodeName(string kerasName)

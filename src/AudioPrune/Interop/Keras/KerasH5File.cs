@@ -62,22 +62,28 @@ public sealed class KerasH5File : IDisposable
         }
     }
 
-    /// <summary>The named tensors of one layer, keyed by their short name ("kernel", "bias", "gamma", "moving_mean").</summary>
-    public IReadOnlyDictionary<string, TensorData> LayerWeights(string layerName)
+    /// <summary>A weight tensor as the file declares it: its shape, and how to read it once the shape has been checked.</summary>
+    public sealed record DeclaredTensor(int[] Shape, Func<TensorData> Read);
+
+    /// <summary>
+    /// The declared tensors of one layer, keyed by their short name ("kernel", "bias", "gamma", "moving_mean"). Nothing
+    /// is read yet, but each declared size is checked against the file: an unchunked dataset cannot hold more bytes than
+    /// the file, a chunked one (possibly compressed) no more than <see cref="InputLimits.MaxCompressionRatio"/> times it.
+    /// </summary>
+    public IReadOnlyDictionary<string, DeclaredTensor> LayerWeights(string layerName)
     {
-        var result = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        var result = new Dictionary<string, DeclaredTensor>(StringComparer.Ordinal);
         try
         {
             if (!weightsRoot.LinkExists(layerName)) return result;
             var group = weightsRoot.Group(layerName);
             if (!group.AttributeExists("weight_names")) return result;
-            var names = group.Attribute("weight_names").Read<string[]>();
-            foreach (var name in names)
+            foreach (var name in group.Attribute("weight_names").Read<string[]>())
             {
                 var dataset = group.Dataset(name);
                 var shape = dataset.Space.Dimensions.Select(d => checked((int)d)).ToArray();
-                var data = dataset.Read<float[]>();
-                result[ShortName(name)] = new TensorData(shape, data);
+                CheckDeclaredBytes(dataset, shape, layerName, name);
+                result[ShortName(name)] = new DeclaredTensor(shape, () => Read(dataset, shape, layerName));
             }
         }
         catch (Exception e) when (e is not UserInputException)
@@ -85,6 +91,28 @@ public sealed class KerasH5File : IDisposable
             throw UserInputException.InFile(Path, $"cannot read the weights of layer '{layerName}': {OneLine(e)}");
         }
         return result;
+    }
+
+    private void CheckDeclaredBytes(IH5Dataset dataset, int[] shape, string layerName, string name)
+    {
+        var declared = shape.Aggregate((double)dataset.Type.Size, (a, d) => a * d);
+        var chunked = dataset.Layout.Class == H5DataLayoutClass.Chunked;
+        var limit = (double)new FileInfo(Path).Length * (chunked ? InputLimits.MaxCompressionRatio : 1);
+        if (declared > limit)
+            throw UserInputException.InFile(Path, $"layer '{layerName}': dataset '{name}' declares [{string.Join(", ", shape)}], {declared:G3} bytes, " +
+                (chunked ? $"more than {InputLimits.MaxCompressionRatio} times the file's size" : "more than the whole file holds"));
+    }
+
+    private TensorData Read(IH5Dataset dataset, int[] shape, string layerName)
+    {
+        try
+        {
+            return new TensorData(shape, dataset.Read<float[]>());
+        }
+        catch (Exception e) when (e is not UserInputException)
+        {
+            throw UserInputException.InFile(Path, $"cannot read the weights of layer '{layerName}': {OneLine(e)}");
+        }
     }
 
     public void Dispose() => file.Dispose();

@@ -5,41 +5,34 @@ using AudioPrune.Reports;
 
 namespace AudioPrune.Pruning.Planning;
 
-/// <summary>Reads and writes plan.json (snake_case, written atomically).</summary>
+/// <summary>
+/// Reads and writes plan.json (snake_case, written atomically). A plan read is at most
+/// <see cref="InputLimits.MaxPlanBytes"/> bytes and <see cref="InputLimits.MaxNestingDepth"/> deep, and passes
+/// <see cref="PlanValidator.EnsureWellFormed"/> before any model is loaded (the model checks follow in the planner).
+/// </summary>
 public static class PlanFile
 {
+    private static readonly JsonSerializerOptions ReadOptions = new(ReportJson.Options) { MaxDepth = InputLimits.MaxNestingDepth };
+
     public static void Write(string path, PruningPlan plan) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(plan, ReportJson.Options));
 
     public static PruningPlan Read(string path)
     {
-        if (!File.Exists(path)) throw UserInputException.InFile(path, "plan file not found");
+        var text = InputFile.ReadAllText(path, InputLimits.MaxPlanBytes, "plan file");
         PruningPlan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize<PruningPlan>(File.ReadAllText(path), ReportJson.Options);
+            plan = JsonSerializer.Deserialize<PruningPlan>(text, ReadOptions);
         }
         catch (JsonException e)
         {
-            throw UserInputException.InFile(path, $"not a pruning plan: {e.Message}");
+            throw UserInputException.InFile(path, $"not a pruning plan: {e.Message.ReplaceLineEndings(" ")}");
         }
         if (plan is null || plan.Format != PruningPlan.CurrentFormat || plan.Layers is null)
             throw UserInputException.InFile(path, $"not a pruning plan (format '{plan?.Format}', expected '{PruningPlan.CurrentFormat}')");
-        CheckLayers(plan, path);
+        PlanValidator.EnsureWellFormed(plan.Layers, path);
         return plan;
-    }
-
-    /// <summary>JSON null or a missing field deserialises to null even where the record says non-null: refuse such layers here.</summary>
-    private static void CheckLayers(PruningPlan plan, string path)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < plan.Layers.Count; i++)
-        {
-            var layer = plan.Layers[i];
-            if (layer?.Name is null || layer.Kept is null)
-                throw UserInputException.InFile(path, $"layers[{i}] has no name or no kept filters; the plan is damaged");
-            if (!names.Add(layer.Name)) throw UserInputException.InFile(path, $"layer '{layer.Name}' appears twice; the plan is damaged");
-        }
     }
 
     /// <summary>Refuses a plan made for another architecture.</summary>

@@ -26,7 +26,11 @@ public static class PruningPlanner
     private static PruningResult Plan(NetworkGraph graph, WeightMap weights, PruningRequest request)
     {
         var criterion = CriterionCatalog.Create(request.Method, request.Criterion);
-        if (request.MatchPlan is { } match) PlanFile.EnsureFor(match, graph, request.MatchPlanPath ?? "--match-plan");
+        if (request.MatchPlan is { } match)
+        {
+            PlanFile.EnsureFor(match, graph, request.MatchPlanPath ?? "--match-plan");
+            PlanValidator.Ensure(match.Layers, graph, request.MatchPlanPath ?? "--match-plan");
+        }
         var layers = request.Layers is null && request.MatchPlan is { } m
             ? LayerSelector.Select(graph, string.Join(',', m.Layers.Select(l => l.Name)))
             : LayerSelector.Select(graph, request.Layers);
@@ -75,6 +79,7 @@ public static class PruningPlanner
     private static PruningResult Finish(NetworkGraph graph, WeightMap weights, string criterion, PlanOptions options,
         IReadOnlyList<LayerDecision> decisions, string[]? notes)
     {
+        PlanValidator.Ensure(decisions, graph, options.PlanIn ?? "the plan");
         var (newGraph, newWeights) = NetworkSurgery.Apply(graph, weights, decisions.ToDictionary(d => d.Name, d => d.Kept));
         var plan = new PruningPlan(PruningPlan.CurrentFormat, graph.Name, NetworkFingerprint.Of(graph), NetworkFingerprint.OfWeights(weights),
             criterion, options, decisions, Summary(graph), Summary(newGraph), notes is { Length: > 0 } ? notes : null);
@@ -103,8 +108,6 @@ public static class PruningPlanner
         {
             var decision = match.Layers.FirstOrDefault(l => l.Name == layer.Name)
                 ?? throw new UserInputException($"layer '{layer.Name}' is not in the plan given to --match-plan ({string.Join(", ", match.Layers.Select(l => l.Name))})");
-            if (decision.Filters != filters)
-                throw new UserInputException($"layer '{layer.Name}': --match-plan's plan has {decision.Filters} filters, the network {filters}");
             return (decision.Kept.Length, null);
         }
         if (!criterion.SelectsOwnCount)
