@@ -37,7 +37,7 @@ public static class PredictCommand
             var count = parse.GetValue(top);
             if (count < 1) throw new UserInputException($"--top must be at least 1, got {count}");
             var files = parse.GetValue(audio)!;
-            foreach (var file in files.Where(f => !File.Exists(f))) throw UserInputException.InFile(file, "audio file not found");
+            foreach (var file in files) InputFile.Check(file, AudioPrune.Audio.AudioDecoder.Noun);
             var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, parse.GetValue(threads));
             using var _ = runner;
             // All files are scored before anything is printed, so a bad file leaves no partial output.
