@@ -15,6 +15,9 @@ public static class OggVorbisReader
     /// <summary>The sample buffer is pre-sized from the stream's declared length only up to this; a damaged header may claim billions.</summary>
     private const long MaxPresizedSamples = 1L << 22;
 
+    /// <summary>Frames decoded per call to the decoder.</summary>
+    private const int BlockFrames = 4096;
+
     /// <summary>Calls in a row that may return no samples before the stream is refused as stuck.</summary>
     private const int MaxCallsWithoutProgress = 64;
 
@@ -58,23 +61,27 @@ public static class OggVorbisReader
         var rate = AudioChecks.SampleRate(reader.SampleRate, path);
         options.CheckChannel(channels, path);
         var declared = reader.TotalSamples;
-        var interleaved = DecodeFrames(reader, channels, options.DecodeBudget(rate), declared, path);
-        var decoded = interleaved.Count / channels;
+        var mono = DecodeMono(reader, channels, options, options.DecodeBudget(rate), declared, path);
+        var decoded = mono.Count;
         if (decoded == 0) throw UserInputException.InFile(path, "zero-length audio: the Vorbis stream holds no samples");
-        AudioChecks.Finite(CollectionsMarshal.AsSpan(interleaved), 0, channels, path);
         // Stopped at the budget, the recording is at least as long as decoded, and as long as its granule positions say.
         var total = reader.IsEndOfStream ? decoded : Math.Max(decoded, declared);
         var frames = (int)options.FramesToDecode(total, rate, path);
-        var mono = new float[frames];
-        options.ToMono(CollectionsMarshal.AsSpan(interleaved)[..(frames * channels)], channels, mono, path);
-        return new AudioSignal(mono, rate, channels, $"OGG Vorbis, {channels} ch, {rate} Hz") { DurationSeconds = total / (double)rate };
+        return new AudioSignal(CollectionsMarshal.AsSpan(mono)[..frames].ToArray(), rate, channels, $"OGG Vorbis, {channels} ch, {rate} Hz")
+        {
+            DurationSeconds = total / (double)rate,
+        };
     }
 
-    /// <summary>Interleaved samples of at most <paramref name="budget"/> frames, with the progress guards.</summary>
-    private static List<float> DecodeFrames(VorbisReader reader, int channels, long budget, long declared, string path)
+    /// <summary>
+    /// At most <paramref name="budget"/> frames, downmixed (or picked) block by block so that only one channel is kept,
+    /// each block checked to be finite, with the progress guards.
+    /// </summary>
+    private static List<float> DecodeMono(VorbisReader reader, int channels, AudioReadOptions options, long budget, long declared, string path)
     {
-        var interleaved = new List<float>((int)Math.Clamp(Math.Min(declared, budget) * channels, 0, MaxPresizedSamples));
-        var buffer = new float[4096 * channels];
+        var mono = new List<float>((int)Math.Clamp(Math.Min(declared, budget), 0, MaxPresizedSamples));
+        var buffer = new float[BlockFrames * channels];
+        var block = new float[BlockFrames];
         var idle = 0;
         long frames = 0;
         while (frames < budget && !reader.IsEndOfStream)
@@ -84,12 +91,15 @@ public static class OggVorbisReader
                 throw UserInputException.InFile(path, $"the Vorbis decoder made no progress after {frames} frames (damaged stream)");
             if (read == 0) continue;
             idle = 0;
-            interleaved.AddRange(buffer.AsSpan(0, read));
-            frames += read / channels;
+            AudioChecks.Finite(buffer.AsSpan(0, read), frames * channels, channels, path);
+            var count = read / channels;
+            options.ToMono(buffer.AsSpan(0, read), channels, block.AsSpan(0, count), path);
+            mono.AddRange(block.AsSpan(0, count));
+            frames += count;
             if (declared > 0 && frames > declared + GranuleSlack)
                 throw UserInputException.InFile(path, $"the Vorbis stream yields more than the {declared} frames its granule positions declare (damaged stream)");
         }
-        return interleaved;
+        return mono;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");

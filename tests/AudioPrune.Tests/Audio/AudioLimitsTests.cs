@@ -99,6 +99,7 @@ public sealed class AudioLimitsTests
         { "long block size above 2^13", AudioBytes.BellBlockSizes, 0xE8, "block size exponents 8 and 14" },
         { "short block larger than long", AudioBytes.BellBlockSizes, 0x8B, "block size exponents 11 and 8" },
         { "no channels", AudioBytes.BellChannels, 0, "0 channels" },
+        { "too many channels", AudioBytes.BellChannels, 255, "255 channels (supported: 1 to 8)" },
         { "framing bit clear", AudioBytes.BellFraming, 0, "the framing bit is not set" },
     };
 
