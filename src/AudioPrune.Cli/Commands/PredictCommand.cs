@@ -37,7 +37,7 @@ public static class PredictCommand
             var count = parse.GetValue(top);
             if (count < 1) throw new UserInputException($"--top must be at least 1, got {count}");
             var files = parse.GetValue(audio)!;
-            foreach (var file in files) InputFile.Check(file, "audio file");
+            foreach (var file in files) InputFile.Check(file, AudioPrune.Audio.AudioDecoder.Noun);
             var paths = new CommandPaths().Input("MODEL", parse.GetValue(model)).Output("--json", parse.GetValue(json));
             foreach (var file in files) paths.Input(file, file);
             paths.Check();

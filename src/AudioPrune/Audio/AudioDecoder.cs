@@ -5,23 +5,25 @@ namespace AudioPrune.Audio;
 /// <summary>
 /// Reads an audio file whatever its container, recognised by its first bytes (not its extension):
 /// RIFF/WAVE through <see cref="WavReader"/>, OGG through <see cref="OggVorbisReader"/>.
+/// Only regular files are opened (a FIFO, device or folder is refused before anything blocks).
 /// Optionally resamples to a target rate with <see cref="Resampler"/>.
 /// </summary>
 public static class AudioDecoder
 {
+    /// <summary>How error messages call the file.</summary>
+    public const string Noun = "audio file";
+
     /// <summary>File extensions dataset scanners treat as audio.</summary>
     public static readonly IReadOnlySet<string> AudioExtensions =
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".wav", ".wave", ".ogg", ".oga" };
 
     public static AudioSignal Read(string path, AudioReadOptions? options = null)
     {
-        if (Directory.Exists(path)) throw UserInputException.InFile(path, "is a folder, not an audio file");
-        if (!File.Exists(path)) throw UserInputException.InFile(path, "file not found");
         Span<byte> magic = stackalloc byte[4];
         int got;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = InputFile.OpenRead(path, Noun);
             got = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

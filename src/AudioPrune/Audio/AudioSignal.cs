@@ -6,5 +6,6 @@ namespace AudioPrune.Audio;
 /// </summary>
 public sealed record AudioSignal(float[] Samples, int SampleRate, int SourceChannels, string Encoding)
 {
-    public double DurationSeconds => (double)Samples.Length / SampleRate;
+    /// <summary>The whole recording's duration: longer than the samples when only the start was decoded.</summary>
+    public double DurationSeconds { get; init; } = (double)Samples.Length / SampleRate;
 }

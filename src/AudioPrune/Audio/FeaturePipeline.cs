@@ -5,6 +5,8 @@ namespace AudioPrune.Audio;
 /// <summary>
 /// Audio file -> network-ready examples: decode, pick or downmix channels, resample to the front end's rate,
 /// apply the clip policy, log-mel, cut into examples in the preset's layout, and optionally normalise.
+/// With the pad-or-crop policy only the clip's start is decoded and resampled (<see cref="AudioReadOptions.For"/>),
+/// giving the same samples as cropping the whole recording would.
 /// Training (through the dataset loader and cache) and prediction use this same path.
 /// </summary>
 public static class FeaturePipeline
@@ -17,7 +19,7 @@ public static class FeaturePipeline
     /// <summary>Features of one file for prediction: examples normalised when <paramref name="normalization"/> is given.</summary>
     public static ClipFeatures ForFile(string path, FrontEndSettings settings, FeatureNormalization? normalization = null, string? clipId = null)
     {
-        var signal = AudioDecoder.Read(path, new AudioReadOptions(settings.Channel));
+        var signal = AudioDecoder.Read(path, AudioReadOptions.For(settings));
         var examples = Examples(signal, settings);
         if (normalization is not null)
             foreach (var e in examples) normalization.Apply(e);

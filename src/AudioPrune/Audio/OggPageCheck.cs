@@ -7,11 +7,22 @@ namespace AudioPrune.Audio;
 /// Checks the page structure of an Ogg file before it reaches the decoder: every page starts with "OggS",
 /// version 0, its segment table and body lie inside the file, and its CRC-32 matches. NVorbis resynchronises
 /// on damaged pages and can loop without end on some; a damaged or truncated file is refused here instead.
-/// The comment header's declared lengths are checked too: NVorbis allocates whatever length a header claims.
+/// The header packets of every logical stream are checked too: a Vorbis identification header must declare
+/// version 0, 1 to <see cref="MaxChannels"/> channels, a sample rate within <see cref="InputLimits"/>, block sizes 2^6..2^13 (the
+/// short no larger than the long) and its framing bit (NVorbis loops without end on a bad block size), and a
+/// comment header's declared lengths must fit in it (NVorbis allocates whatever length a header claims).
 /// </summary>
 public static class OggPageCheck
 {
     private const int HeaderSize = 27;
+
+    /// <summary>Most logical streams (multiplexed or chained) a file may hold.</summary>
+    public const int MaxLogicalStreams = 16;
+
+    /// <summary>Most channels a Vorbis stream may declare: Vorbis I defines channel layouts up to 7.1, and decoding work grows with each channel.</summary>
+    public const int MaxChannels = 8;
+
+    private const int IdentificationLength = 30;
     private static readonly uint[] Table = BuildTable();
 
     public static void Ensure(ReadOnlySpan<byte> file, string path)
@@ -30,29 +41,76 @@ public static class OggPageCheck
             page++;
         }
         if (page == 0) throw UserInputException.InFile(path, "the Ogg file holds no pages");
-        if (!CommentLengthsFit(SecondPacket(file)))
-            throw UserInputException.InFile(path, "damaged Vorbis comment header: a declared length runs past the end of the header");
+        var streams = HeaderPackets(file, path);
+        for (var i = 0; i < streams.Count; i++) CheckHeaders(streams[i], i + 1, path);
     }
 
-    /// <summary>The second packet of the (first) logical stream, reassembled from the pages' segments: the comment header.</summary>
-    private static byte[] SecondPacket(ReadOnlySpan<byte> file)
+    /// <summary>Refuses a stream whose Vorbis identification or comment header is damaged; <paramref name="number"/> counts streams from 1.</summary>
+    private static void CheckHeaders(List<byte[]> packets, int number, string path)
     {
-        var packet = new List<byte>();
-        var packets = 0;
+        var first = packets.Count > 0 ? packets[0] : [];
+        if (!first.AsSpan().StartsWith("\u0001vorbis"u8))
+        {
+            if (number == 1) throw UserInputException.InFile(path, "the first Ogg stream is not Vorbis (only OGG Vorbis is supported)");
+            return; // another codec's stream beside the Vorbis one: the decoder ignores it
+        }
+        if (IdentificationProblem(first) is { } problem)
+            throw UserInputException.InFile(path, $"damaged Vorbis identification header (stream {number}): {problem}");
+        if (packets.Count > 1 && !CommentLengthsFit(packets[1]))
+            throw UserInputException.InFile(path, $"damaged Vorbis comment header (stream {number}): a declared length runs past the end of the header");
+    }
+
+    /// <summary>What is wrong with a Vorbis identification header, or null when it is valid.</summary>
+    private static string? IdentificationProblem(ReadOnlySpan<byte> header)
+    {
+        if (header.Length < IdentificationLength) return $"{header.Length} bytes, {IdentificationLength} are needed";
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(header[7..]);
+        if (version != 0) return $"version {version}, only 0 exists";
+        if (header[11] is 0 or > MaxChannels) return $"{header[11]} channels (supported: 1 to {MaxChannels})";
+        var rate = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
+        if (rate is < InputLimits.MinSampleRate or > InputLimits.MaxSampleRate)
+            return $"unsupported sample rate {rate} Hz (supported: {InputLimits.MinSampleRate:N0} to {InputLimits.MaxSampleRate:N0} Hz)";
+        int small = header[28] & 0x0F, large = header[28] >> 4;
+        if (small is < 6 or > 13 || large is < 6 or > 13 || small > large)
+            return $"block size exponents {small} and {large} (each must be 6..13, the first no larger than the second)";
+        if ((header[29] & 1) == 0) return "the framing bit is not set";
+        return null;
+    }
+
+    /// <summary>
+    /// The first two packets (identification and comment headers) of each logical stream, in order of appearance,
+    /// reassembled from the pages' segments by serial number. More than <see cref="MaxLogicalStreams"/> streams are refused.
+    /// </summary>
+    private static List<List<byte[]>> HeaderPackets(ReadOnlySpan<byte> file, string path)
+    {
+        var streams = new Dictionary<uint, (List<byte[]> Packets, List<byte> Current)>();
+        var order = new List<List<byte[]>>();
         for (var position = 0; position < file.Length;)
         {
             var length = PageLength(file[position..]);
+            var serial = BinaryPrimitives.ReadUInt32LittleEndian(file[(position + 14)..]);
+            if (!streams.TryGetValue(serial, out var stream))
+            {
+                if (streams.Count == MaxLogicalStreams) throw UserInputException.InFile(path, $"the Ogg file holds more than {MaxLogicalStreams} logical streams");
+                streams[serial] = stream = ([], []);
+                order.Add(stream.Packets);
+            }
             var segments = file.Slice(position + HeaderSize, file[position + 26]);
             var body = position + HeaderSize + segments.Length;
             foreach (var lacing in segments)
             {
-                if (packets == 1) packet.AddRange(file.Slice(body, lacing));
+                if (stream.Packets.Count >= 2) break;
+                stream.Current.AddRange(file.Slice(body, lacing));
                 body += lacing;
-                if (lacing < 255 && ++packets == 2) return [.. packet];
+                if (lacing < 255)
+                {
+                    stream.Packets.Add([.. stream.Current]);
+                    stream.Current.Clear();
+                }
             }
             position += length;
         }
-        return [.. packet];
+        return order;
     }
 
     private static bool CommentLengthsFit(ReadOnlySpan<byte> header)

@@ -19,20 +19,50 @@ public static class Resampler
 
     private const int MaxPolyphases = 4096;
 
+    /// <summary>Largest ratio between the two rates (either way): the filter grows with it when downsampling.</summary>
+    public const int MaxRatio = 1024;
+
+    /// <summary>Largest precomputed polyphase bank, in coefficients; a larger one is evaluated per output sample instead.</summary>
+    private const long MaxBankCoefficients = 1L << 22;
+
     public static float[] Resample(ReadOnlySpan<float> input, int fromRate, int toRate)
     {
-        if (fromRate <= 0 || toRate <= 0) throw new ArgumentOutOfRangeException(nameof(fromRate), "sample rates must be positive");
+        var plan = Plan.Of(fromRate, toRate);
         if (fromRate == toRate) return input.ToArray();
-        var g = Gcd(fromRate, toRate);
-        long up = toRate / g, down = fromRate / g;
-        var outputLength = (int)((input.Length * up + down - 1) / down);
-        var cutoff = Rolloff * Math.Min(1.0, (double)toRate / fromRate);
-        var halfWidth = ZeroCrossings / cutoff;
-        var k = (int)Math.Ceiling(halfWidth);
+        var outputLength = (input.Length * plan.Up + plan.Down - 1) / plan.Down;
+        if (outputLength > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(input), $"resampling {input.Length} samples from {fromRate} to {toRate} Hz would give {outputLength} samples, more than an array holds");
         var output = new float[outputLength];
-        if (up <= MaxPolyphases) Polyphase(input, output, (int)up, down, k, cutoff, halfWidth);
-        else Direct(input, output, (double)fromRate / toRate, k, cutoff, halfWidth);
+        if (plan.Up <= MaxPolyphases && plan.Up * 2 * plan.K <= MaxBankCoefficients) Polyphase(input, output, (int)plan.Up, plan.Down, plan.K, plan.Cutoff, plan.HalfWidth);
+        else Direct(input, output, (double)fromRate / toRate, plan.K, plan.Cutoff, plan.HalfWidth);
         return output;
+    }
+
+    /// <summary>
+    /// How many input samples at <paramref name="fromRate"/> give the first <paramref name="outputSamples"/> samples at
+    /// <paramref name="toRate"/> exactly as resampling the whole (longer) input would: the span they cover plus the filter's reach.
+    /// </summary>
+    public static long InputNeeded(long outputSamples, int fromRate, int toRate)
+    {
+        var plan = Plan.Of(fromRate, toRate);
+        if (fromRate == toRate || outputSamples <= 0) return Math.Max(0, outputSamples);
+        // Output n reads input floor(n * down / up) - (k - 1) .. floor(n * down / up) + k; one more sample covers rounding in Direct.
+        return (outputSamples - 1) * plan.Down / plan.Up + plan.K + 2;
+    }
+
+    /// <summary>The rational ratio up/down and the filter: cut-off, half width in input samples and taps per side.</summary>
+    private readonly record struct Plan(long Up, long Down, double Cutoff, double HalfWidth, int K)
+    {
+        public static Plan Of(int fromRate, int toRate)
+        {
+            if (fromRate <= 0 || toRate <= 0) throw new ArgumentOutOfRangeException(nameof(fromRate), $"sample rates must be positive, got {fromRate} and {toRate} Hz");
+            if ((long)fromRate > (long)toRate * MaxRatio || (long)toRate > (long)fromRate * MaxRatio)
+                throw new ArgumentOutOfRangeException(nameof(fromRate), $"cannot resample from {fromRate} to {toRate} Hz: the ratio is above {MaxRatio}");
+            var g = Gcd(fromRate, toRate);
+            var cutoff = Rolloff * Math.Min(1.0, (double)toRate / fromRate);
+            var halfWidth = ZeroCrossings / cutoff;
+            return new Plan(toRate / g, fromRate / g, cutoff, halfWidth, (int)Math.Ceiling(halfWidth));
+        }
     }
 
     private static void Polyphase(ReadOnlySpan<float> input, float[] output, int up, long down, int k, double cutoff, double halfWidth)

@@ -10,7 +10,9 @@ namespace AudioPrune.Audio;
 /// really there, so a truncated, empty or non-WAV file, or one with an unsupported encoding, fails with a
 /// <see cref="UserInputException"/> naming the file and the reason instead of reading garbage.
 /// Supports PCM 8 (unsigned), 16, 24 and 32-bit, IEEE float 32 and 64-bit, and WAVE_FORMAT_EXTENSIBLE
-/// wrapping either, with any channel count and sample rate.
+/// wrapping either, with any channel count and a sample rate within <see cref="InputLimits"/>. Only the frames
+/// the caller needs are read (<see cref="AudioReadOptions"/>), by seeking: a long file costs no more than a short one.
+/// A NaN or infinite float sample is refused with its index.
 /// </summary>
 public static class WavReader
 {
@@ -18,58 +20,77 @@ public static class WavReader
     private const ushort FormatFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
 
+    /// <summary>Bytes converted per block (at least one frame): the data chunk is never held whole as bytes or as interleaved floats.</summary>
+    private const int BlockBytes = 1 << 18;
+
+    /// <summary>Reads the fmt chunk's first bytes only (40 hold everything parsed), however large it claims to be.</summary>
+    private const int FormatBytesRead = 64;
+
     public static AudioSignal Read(string path, AudioReadOptions? options = null)
     {
-        // A pooled buffer: clips are read one after another, and fresh multi-megabyte arrays would churn the large-object heap.
-        byte[]? buffer = null;
         try
         {
-            using var handle = File.OpenHandle(path);
-            var length = RandomAccess.GetLength(handle);
-            if (length > int.MaxValue) throw UserInputException.InFile(path, $"the file is {length} bytes, larger than the 2 GB a WAV file can address");
-            buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
-            var read = 0;
-            while (read < length)
-            {
-                var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
-                if (n == 0) break;
-                read += n;
-            }
-            return Decode(buffer.AsSpan(0, read), path, options ?? AudioReadOptions.Downmix);
+            using var stream = InputFile.OpenRead(path, AudioDecoder.Noun);
+            return Decode(stream, path, options ?? AudioReadOptions.Downmix);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw UserInputException.InFile(path, $"cannot read the file: {e.Message}");
-        }
-        finally
-        {
-            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <summary>Decodes WAV bytes; <paramref name="path"/> only names the source in error messages.</summary>
     public static AudioSignal Decode(ReadOnlySpan<byte> file, string path, AudioReadOptions options)
     {
-        var format = Parse(file, path, out var dataStart, out var dataLength);
-        var frames = dataLength / format.BlockAlign;
-        var data = file.Slice(dataStart, frames * format.BlockAlign);
+        using var stream = new MemoryStream(file.ToArray(), writable: false);
+        return Decode(stream, path, options);
+    }
+
+    /// <summary>
+    /// Decodes the frames <paramref name="options"/> ask for from a seekable stream: the header is parsed chunk by
+    /// chunk, then only those frames are read, block by block (the rest of the data chunk is never read).
+    /// </summary>
+    public static AudioSignal Decode(Stream stream, string path, AudioReadOptions options)
+    {
+        var format = Parse(stream, path, out var dataStart, out var dataLength);
+        var available = dataLength / format.BlockAlign;
+        var frames = options.FramesToDecode(available, format.SampleRate, path);
+        if (frames > Array.MaxLength) throw UserInputException.InFile(path, $"{frames} sample frames are too many to decode at once");
+        options.CheckChannel(format.Channels, path);
         var mono = new float[frames];
-        if (format is { Encoding: SampleEncoding.Pcm, BitsPerSample: 16 } && BitConverter.IsLittleEndian)
-            Pcm16ToMono(MemoryMarshal.Cast<byte, short>(data), format.Channels, options, mono, path);
-        else
+        stream.Position = dataStart;
+        var blockFrames = Math.Max(1, BlockBytes / format.BlockAlign);
+        var bytes = ArrayPool<byte>.Shared.Rent(blockFrames * format.BlockAlign);
+        var interleaved = ArrayPool<float>.Shared.Rent(blockFrames * format.Channels);
+        try
         {
-            var interleaved = ArrayPool<float>.Shared.Rent(frames * format.Channels);
-            try
+            for (long first = 0; first < frames; first += blockFrames)
             {
-                ConvertSamples(data, format, interleaved.AsSpan(0, frames * format.Channels));
-                options.ToMono(interleaved.AsSpan(0, frames * format.Channels), format.Channels, mono, path);
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(interleaved);
+                var count = (int)Math.Min(blockFrames, frames - first);
+                var data = bytes.AsSpan(0, count * format.BlockAlign);
+                stream.ReadExactly(data);
+                DecodeBlock(data, format, options, interleaved.AsSpan(0, count * format.Channels), mono.AsSpan((int)first, count), first * format.Channels, path);
             }
         }
-        return new AudioSignal(mono, format.SampleRate, format.Channels, "WAV " + format.Describe());
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<float>.Shared.Return(interleaved);
+        }
+        return new AudioSignal(mono, format.SampleRate, format.Channels, "WAV " + format.Describe()) { DurationSeconds = available / (double)format.SampleRate };
+    }
+
+    /// <summary>One block of frames to mono; float samples are checked to be finite (<paramref name="firstSample"/> numbers them in errors).</summary>
+    private static void DecodeBlock(ReadOnlySpan<byte> data, WavFormat format, AudioReadOptions options, Span<float> interleaved, Span<float> mono, long firstSample, string path)
+    {
+        if (format is { Encoding: SampleEncoding.Pcm, BitsPerSample: 16 } && BitConverter.IsLittleEndian)
+        {
+            Pcm16ToMono(MemoryMarshal.Cast<byte, short>(data), format.Channels, options, mono, path);
+            return;
+        }
+        ConvertSamples(data, format, interleaved);
+        if (format.Encoding == SampleEncoding.Float) AudioChecks.Finite(interleaved, firstSample, format.Channels, path);
+        options.ToMono(interleaved, format.Channels, mono, path);
     }
 
     /// <summary>The common case (16-bit PCM) without an intermediate float copy of all channels.</summary>
@@ -97,23 +118,30 @@ public static class WavReader
     }
 
     /// <summary>Finds and validates the fmt and data chunks; returns the format and where the sample bytes are.</summary>
-    public static WavFormat Parse(ReadOnlySpan<byte> file, string path, out int dataStart, out int dataLength)
+    public static WavFormat Parse(Stream stream, string path, out long dataStart, out long dataLength)
     {
-        if (file.Length == 0) throw UserInputException.InFile(path, "the file is empty (0 bytes), not a WAV file");
-        if (file.Length < 12 || !file[..4].SequenceEqual("RIFF"u8) || !file.Slice(8, 4).SequenceEqual("WAVE"u8))
+        var fileLength = stream.Length;
+        Span<byte> header = stackalloc byte[12];
+        stream.Position = 0;
+        var got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (got == 0) throw UserInputException.InFile(path, "the file is empty (0 bytes), not a WAV file");
+        if (got < 12 || !header[..4].SequenceEqual("RIFF"u8) || !header.Slice(8, 4).SequenceEqual("WAVE"u8))
             throw UserInputException.InFile(path, "not a WAV file (no RIFF/WAVE header)");
-        var riffSize = BinaryPrimitives.ReadUInt32LittleEndian(file[4..]);
+        var riffSize = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         // Only the chunks inside the RIFF size count; a file cut short is reported when a chunk runs past its end.
-        var end = (int)Math.Min((long)file.Length, 8L + riffSize);
+        var end = Math.Min(fileLength, 8L + riffSize);
 
         WavFormat? format = null;
-        var position = 12;
+        long position = 12;
+        Span<byte> chunk = stackalloc byte[8];
         while (position + 8 <= end)
         {
-            var id = file.Slice(position, 4);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(file[(position + 4)..]);
+            stream.Position = position;
+            stream.ReadExactly(chunk);
+            var id = chunk[..4];
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
             var bodyStart = position + 8;
-            var available = file.Length - bodyStart;
+            var available = fileLength - bodyStart;
             if (id.SequenceEqual("data"u8))
             {
                 if (format is null) throw UserInputException.InFile(path, "the data chunk comes before the fmt chunk (malformed WAV)");
@@ -122,21 +150,29 @@ public static class WavReader
                 if (size == 0) throw UserInputException.InFile(path, "zero-length audio: the data chunk is empty");
                 if (size < format.BlockAlign) throw UserInputException.InFile(path, $"zero-length audio: the data chunk holds {size} bytes, less than one sample frame ({format.BlockAlign} bytes)");
                 dataStart = bodyStart;
-                dataLength = (int)size;
+                dataLength = size;
                 return format;
             }
             if (size > available)
                 throw UserInputException.InFile(path, $"truncated: chunk '{ChunkName(id)}' declares {size} bytes but only {available} follow");
-            if (id.SequenceEqual("fmt "u8)) format = ParseFormat(file.Slice(bodyStart, (int)size), path);
+            if (id.SequenceEqual("fmt "u8)) format = ParseFormat(ReadPrefix(stream, (int)Math.Min(size, FormatBytesRead)), (int)Math.Min(size, int.MaxValue), path);
             // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
-            position = bodyStart + (int)size + (int)(size & 1);
+            position = bodyStart + size + (size & 1);
         }
         throw UserInputException.InFile(path, format is null ? "no fmt chunk (malformed or truncated WAV)" : "no data chunk (malformed or truncated WAV)");
     }
 
-    private static WavFormat ParseFormat(ReadOnlySpan<byte> fmt, string path)
+    private static byte[] ReadPrefix(Stream stream, int count)
     {
-        if (fmt.Length < 16) throw UserInputException.InFile(path, $"the fmt chunk is {fmt.Length} bytes, at least 16 are needed");
+        var bytes = new byte[count];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    /// <summary>Parses the fmt chunk from its first bytes <paramref name="fmt"/>; <paramref name="size"/> is the size it declares.</summary>
+    private static WavFormat ParseFormat(ReadOnlySpan<byte> fmt, int size, string path)
+    {
+        if (size < 16) throw UserInputException.InFile(path, $"the fmt chunk is {size} bytes, at least 16 are needed");
         var tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
         var channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
         var rate = BinaryPrimitives.ReadUInt32LittleEndian(fmt[4..]);
@@ -145,13 +181,13 @@ public static class WavReader
         var extensible = false;
         if (tag == FormatExtensible)
         {
-            if (fmt.Length < 40) throw UserInputException.InFile(path, $"WAVE_FORMAT_EXTENSIBLE needs a 40-byte fmt chunk, this one has {fmt.Length} bytes");
+            if (size < 40) throw UserInputException.InFile(path, $"WAVE_FORMAT_EXTENSIBLE needs a 40-byte fmt chunk, this one has {size} bytes");
             // The sub-format GUID starts with the ordinary format tag.
             tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt[24..]);
             extensible = true;
         }
         if (channels == 0) throw UserInputException.InFile(path, "the fmt chunk declares 0 channels");
-        if (rate == 0 || rate > 1_000_000) throw UserInputException.InFile(path, $"unsupported sample rate {rate} Hz");
+        AudioChecks.SampleRate(rate, path);
         var encoding = tag switch
         {
             FormatPcm when bits is 8 or 16 or 24 or 32 => SampleEncoding.Pcm,

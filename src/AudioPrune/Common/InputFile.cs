@@ -21,9 +21,9 @@ public static class InputFile
                     ? $"{what} not found (a symbolic link to nothing)"
                     : $"{what} not found");
             case FileKind.Directory:
-                throw UserInputException.InFile(path, $"is a folder, not a {what}");
+                throw UserInputException.InFile(path, $"is a folder, not {WithArticle(what)}");
             default:
-                throw UserInputException.InFile(path, $"is {FileEntry.Describe(kind)}, not a {what}; give a regular file");
+                throw UserInputException.InFile(path, $"is {FileEntry.Describe(kind)}, not {WithArticle(what)}; give a regular file");
         }
     }
 
@@ -40,7 +40,7 @@ public static class InputFile
         using var stream = OpenRead(path, what);
         var length = stream.Length;
         if (length > maxBytes)
-            throw UserInputException.InFile(path, $"is {length:N0} bytes; a {what} may be at most {maxBytes:N0} bytes");
+            throw UserInputException.InFile(path, $"is {length:N0} bytes; {WithArticle(what)} may be at most {maxBytes:N0} bytes");
         var bytes = new byte[length];
         stream.ReadExactly(bytes);
         return bytes;
@@ -53,4 +53,6 @@ public static class InputFile
         using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
     }
+
+    private static string WithArticle(string noun) => ("aeiou".Contains(char.ToLowerInvariant(noun[0])) ? "an " : "a ") + noun;
 }

@@ -49,12 +49,12 @@ public sealed class FeatureCache
     /// </summary>
     public CachedClip GetOrCompute(string audioPath, out bool computed)
     {
-        if (!File.Exists(audioPath)) throw UserInputException.InFile(audioPath, "file not found");
+        InputFile.Check(audioPath, AudioDecoder.Noun);
         var path = EntryPath(audioPath);
         var existing = CachedClip.TryOpen(path, ExampleElements);
         computed = existing is null;
         if (existing is not null) return existing;
-        var signal = AudioDecoder.Read(audioPath, new AudioReadOptions(Settings.Channel));
+        var signal = AudioDecoder.Read(audioPath, AudioReadOptions.For(Settings));
         var examples = FeaturePipeline.Examples(signal, Settings);
         if (examples.Length == 0) throw UserInputException.InFile(audioPath, "gives no examples (too short for one segment)");
         AtomicFile.Write(path, stream => CachedClip.Write(stream, examples, ExampleElements, signal.DurationSeconds, signal.SampleRate, signal.SourceChannels));

@@ -42,3 +42,35 @@ public sealed class ResamplerTests
         Assert.Equal(4410, signal.Samples.Length);
     }
 }
+
+public sealed class ResamplerBoundsTests
+{
+    [Theory]
+    [InlineData(1, 44100)]
+    [InlineData(7, 44100)]
+    [InlineData(384000, 16)]
+    public void Ratios_above_the_maximum_are_refused_before_any_work(int from, int to)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Resampler.Resample(new float[100_000], from, to));
+        Assert.Contains($"ratio is above {Resampler.MaxRatio}", error.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Resampler.InputNeeded(1000, from, to));
+    }
+
+    [Theory]
+    [InlineData(48000, 44100)]
+    [InlineData(7919, 44100)] // evaluated directly, not through a polyphase bank
+    [InlineData(44100, 16000)]
+    [InlineData(8000, 32000)]
+    [InlineData(384000, 1000)]
+    public void The_needed_start_of_an_input_gives_exactly_the_samples_the_whole_input_gives(int from, int to)
+    {
+        var input = TestSignals.Noise(from, 3, seed: 5, amplitude: 0.5);
+        var wanted = to; // one second of output
+        var needed = Resampler.InputNeeded(wanted, from, to);
+        Assert.InRange(needed, from, input.Length / 2); // a second of input and the filter's reach, not the whole input
+        var whole = Resampler.Resample(input, from, to);
+        var start = Resampler.Resample(input.AsSpan(0, (int)needed), from, to);
+        Assert.True(start.Length >= wanted);
+        Assert.Equal(whole[..wanted], start[..wanted]);
+    }
+}

@@ -80,13 +80,13 @@ public sealed class WavReaderTests
             "text" => "filename,label\n"u8.ToArray(),
             "truncated" => good[..(good.Length / 2)],
             "header-only" => good[..12],
-            "zero-length" => Patch(good[..44], 40, 0),
-            "adpcm" => Patch16(good, 20, 2),
-            "pcm12" => Patch16(good, 34, 12),
-            "huge-fmt" => Patch(good, 16, 100000),
+            "zero-length" => AudioBytes.Patch(good[..44], 40, 0),
+            "adpcm" => AudioBytes.Patch16(good, 20, 2),
+            "pcm12" => AudioBytes.Patch16(good, 34, 12),
+            "huge-fmt" => AudioBytes.Patch(good, 16, 100000),
             "bad-ogg" => [.. "OggS"u8, .. new byte[200]],
             "no-data" => good[..36],
-            "zero-channels" => Patch16(good, 22, 0),
+            "zero-channels" => AudioBytes.Patch16(good, 22, 0),
             _ => throw new ArgumentException(kind),
         };
         var path = dir.File($"{kind}.wav");
@@ -94,19 +94,5 @@ public sealed class WavReaderTests
         var error = Assert.Throws<UserInputException>(() => AudioDecoder.Read(path));
         Assert.Contains(path, error.Message);
         Assert.Contains(reason, error.Message);
-    }
-
-    private static byte[] Patch(byte[] file, int offset, uint value)
-    {
-        var copy = (byte[])file.Clone();
-        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(offset), value);
-        return copy;
-    }
-
-    private static byte[] Patch16(byte[] file, int offset, ushort value)
-    {
-        var copy = (byte[])file.Clone();
-        BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(offset), value);
-        return copy;
     }
 }

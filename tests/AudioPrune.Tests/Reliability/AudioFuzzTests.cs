@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using AudioPrune.Audio;
+using AudioPrune.Common;
+using AudioPrune.Tests.Audio;
 
 namespace AudioPrune.Tests.Reliability;
 
@@ -41,14 +43,14 @@ public sealed class AudioFuzzTests
     {
         var fixture = Path.Combine(AppContext.BaseDirectory, "Audio", "Fixtures", "bell.oga");
         CheckSignal(AudioDecoder.Read(fixture));
-        var valid = File.ReadAllBytes(fixture);
+        var valid = AudioBytes.Bell();
         using var dir = new TempDirectory();
         // The bound is higher than for WAV: a damaged setup header may declare codebooks of up to 2^24 entries (the
         // format's limit), and NVorbis allocates them before it finds the damage; that is bounded, unlike a length claim.
         var outcome = FuzzHarness.Run([valid], seed: 12, OggCases, 256L << 20, (bytes, i) =>
         {
             // Every other case gets its page checksums repaired, so that the damage reaches the Vorbis decoder itself.
-            if (i % 2 == 1) ResealPages(bytes);
+            if (i % 2 == 1) AudioBytes.Reseal(bytes);
             var path = dir.File($"case{i}.oga");
             File.WriteAllBytes(path, bytes);
             CheckSignal(AudioDecoder.Read(path));
@@ -58,20 +60,11 @@ public sealed class AudioFuzzTests
         Assert.True(outcome.Loaded > 0, "no mutation decoded");
     }
 
-    private static void ResealPages(byte[] bytes)
-    {
-        var position = 0;
-        while (position < bytes.Length && OggPageCheck.PageLength(bytes.AsSpan(position)) is var length and > 0)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(position + 22), OggPageCheck.Crc(bytes.AsSpan(position, length)));
-            position += length;
-        }
-    }
-
     private static void CheckSignal(AudioSignal signal)
     {
         Assert.True(signal.Samples.Length > 0);
-        Assert.InRange(signal.SampleRate, 1, 1_000_000);
+        Assert.InRange(signal.SampleRate, InputLimits.MinSampleRate, InputLimits.MaxSampleRate);
+        Assert.All(signal.Samples, v => Assert.True(float.IsFinite(v)));
         Assert.True(signal.SourceChannels >= 1);
     }
 }
