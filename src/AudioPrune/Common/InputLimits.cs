@@ -27,6 +27,9 @@ public static class InputLimits
     /// <summary>Largest graph JSON file read, in bytes (CNN14's graph is about 10 KB).</summary>
     public const long MaxGraphJsonBytes = 16L << 20;
 
+    /// <summary>Largest job result (a study job's result.json) read, in bytes: it holds a few dozen figures.</summary>
+    public const long MaxJobResultBytes = 16L << 20;
+
     /// <summary>Largest plan.json read, in bytes (full distance matrices for CNN14's 2048-filter layers fit).</summary>
     public const long MaxPlanBytes = 512L << 20;
 

@@ -17,7 +17,7 @@ public sealed class OnnxModelRunner : IDisposable
     /// <see cref="EndProfiling"/> writes the trace to a file whose name starts with this path.</param>
     public OnnxModelRunner(string path, int threads = 1, string? profilePrefix = null)
     {
-        if (!File.Exists(path)) throw UserInputException.InFile(path, "ONNX model not found");
+        InputFile.Check(path, "ONNX model");
         if (threads < 1) throw new UserInputException($"threads must be at least 1, got {threads}");
         using var options = new SessionOptions
         {

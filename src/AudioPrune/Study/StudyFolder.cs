@@ -29,7 +29,7 @@ public sealed class StudyFolder(string root)
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<JobResult>(File.ReadAllText(path), ReportJson.Options);
+            return JsonSerializer.Deserialize<JobResult>(InputFile.ReadAllText(path, InputLimits.MaxJobResultBytes, "job result"), ReportJson.Options);
         }
         catch (JsonException e)
         {
