@@ -43,7 +43,7 @@ public static class EvaluateCommand
             var threadCount = parse.GetValue(threads);
             var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, threadCount);
             using var _ = runner;
-            using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount },
+            using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount, Warning = TrainingFlags.Warnings(parse) },
                 reuseModelNormalization: true, parse.GetValue(preset));
             var set = splitName switch { SplitNames.Train => loaded.Splits.Train, SplitNames.Validation => loaded.Splits.Validation, _ => loaded.Splits.Test };
             if (set.Count == 0) throw new UserInputException($"{dataRoot}: the {splitName} split has no examples");

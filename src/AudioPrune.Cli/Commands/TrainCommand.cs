@@ -32,14 +32,15 @@ public static class TrainCommand
         foreach (var option in flags.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            flags.Validate(parse);
-            var seed = parse.GetValue(flags.Seed);
+            using var owner = flags.Validate(parse);
+            var resumed = flags.ResumedOptions(parse, output, InitMode.Pruned, 1.0);
+            var seed = resumed?.Seed ?? parse.GetValue(flags.Seed);
             var modelArg = parse.GetValue(model)!;
             var start = LoadModel(modelArg, seed);
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, new SplitOptions()),
                 reuseModelNormalization: false, parse.GetValue(flags.Preset));
             start = ModelData.ForData(modelArg, start, data, seed);
-            var options = flags.Options(parse, start.Graph.Name, data.Settings, InitMode.Pruned, 1.0);
+            var options = resumed ?? flags.Options(parse, start.Graph.Name, data.Settings, InitMode.Pruned, 1.0);
             TrainingFlags.TrainAndSave(start, data, options, parse.GetValue(flags.Out)!, output);
             return CliApp.Ok;
         });

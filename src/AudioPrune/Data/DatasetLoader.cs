@@ -32,7 +32,7 @@ public static class DatasetLoader
         {
             try
             {
-                clips[i] = cache.GetOrCompute(entries[i].FullPath, out var fresh);
+                clips[i] = cache.GetOrCompute(entries[i].FullPath, out var fresh, options.Warning);
                 if (fresh) Interlocked.Increment(ref computed);
             }
             catch (UserInputException e)
