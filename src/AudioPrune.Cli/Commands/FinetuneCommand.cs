@@ -34,10 +34,11 @@ public static class FinetuneCommand
             var share = parse.GetValue(fraction);
             if (!(share > 0 && share <= 1)) throw new Common.UserInputException($"--fraction must be in (0, 1], got {share}");
             using var owner = flags.Validate(parse);
-            var resumed = flags.ResumedOptions(parse, output, parse.GetValue(init), share, fraction, init);
-            share = resumed?.DataFraction ?? share;
+            var resumed = flags.Resumed(parse, output, parse.GetValue(init), share, fraction, init);
+            share = resumed?.Options.DataFraction ?? share;
             var start = ModelLoader.Load(parse.GetValue(model)!);
-            var seed = resumed?.Seed ?? parse.GetValue(flags.Seed);
+            resumed?.EnsureNetwork(start.Graph);
+            var seed = resumed?.Options.Seed ?? parse.GetValue(flags.Seed);
             var splits = new SplitOptions
             {
                 TrainFraction = share,
@@ -47,7 +48,7 @@ public static class FinetuneCommand
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, splits),
                 reuseModelNormalization: true, parse.GetValue(flags.Preset));
             start = ModelData.WithDataSettings(start, data);
-            var options = resumed ?? flags.Options(parse, start.Graph.Name, data.Settings, parse.GetValue(init), share);
+            var options = resumed?.Options ?? flags.Options(parse, start.Graph.Name, data.Settings, parse.GetValue(init), share);
             TrainingFlags.TrainAndSave(start, data, options, parse.GetValue(flags.Out)!, output);
             return CliApp.Ok;
         });

@@ -33,14 +33,15 @@ public static class TrainCommand
         command.SetAction(parse =>
         {
             using var owner = flags.Validate(parse);
-            var resumed = flags.ResumedOptions(parse, output, InitMode.Pruned, 1.0);
-            var seed = resumed?.Seed ?? parse.GetValue(flags.Seed);
+            var resumed = flags.Resumed(parse, output, InitMode.Pruned, 1.0);
+            var seed = resumed?.Options.Seed ?? parse.GetValue(flags.Seed);
             var modelArg = parse.GetValue(model)!;
             var start = LoadModel(modelArg, seed);
+            resumed?.EnsureNetwork(start.Graph);
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, new SplitOptions()),
                 reuseModelNormalization: false, parse.GetValue(flags.Preset));
             start = ModelData.ForData(modelArg, start, data, seed);
-            var options = resumed ?? flags.Options(parse, start.Graph.Name, data.Settings, InitMode.Pruned, 1.0);
+            var options = resumed?.Options ?? flags.Options(parse, start.Graph.Name, data.Settings, InitMode.Pruned, 1.0);
             TrainingFlags.TrainAndSave(start, data, options, parse.GetValue(flags.Out)!, output);
             return CliApp.Ok;
         });

@@ -77,18 +77,18 @@ public sealed class TrainingFlags
     }
 
     /// <summary>
-    /// With --resume: the run's own options, after checking that every setting given explicitly (here or in
+    /// With --resume: the run with its own options, after checking that every setting given explicitly (here or in
     /// <paramref name="commandOptions"/>) agrees with the run's, and one line saying which settings came from the run.
     /// Without --resume: null. Reads only the checkpoint, so a mismatch is refused before any data is read.
     /// </summary>
-    public TrainingOptions? ResumedOptions(ParseResult parse, TextWriter output, InitMode init, double fraction, params Option[] commandOptions)
+    public ResumedRun? Resumed(ParseResult parse, TextWriter output, InitMode init, double fraction, params Option[] commandOptions)
     {
         if (!parse.GetValue(Resume)) return null;
         var requested = Options(parse, graphName: "", FrontEndSettings.Dcase2021, init, fraction);
         var given = All.Concat(commandOptions).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet();
-        var options = ResumeSettings.Resolve(RunFolder(parse), requested, given, out var fromRun);
-        if (fromRun.Length > 0) output.WriteLine($"resuming with the run's own settings: {fromRun}");
-        return options;
+        var run = ResumeSettings.Resolve(RunFolder(parse), requested, given);
+        if (run.FromRun.Length > 0) output.WriteLine($"resuming with the run's own settings: {run.FromRun}");
+        return run;
     }
 
     /// <summary>One line per warning on the command's standard error (e.g. a damaged cache entry being recomputed).</summary>

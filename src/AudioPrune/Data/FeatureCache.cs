@@ -53,12 +53,14 @@ public sealed class FeatureCache
     /// <summary>
     /// The cached features of <paramref name="audioPath"/>, computing and storing them first if needed. An entry that is
     /// damaged (its checksums, length or stamp do not match) is reported once to <paramref name="warn"/> and recomputed,
-    /// never used. A file that cannot be decoded throws <see cref="UserInputException"/> and leaves nothing in the cache.
+    /// never used. A file that cannot be decoded throws <see cref="UserInputException"/> and leaves nothing in the cache;
+    /// an entry that cannot be written throws <see cref="FeatureCacheException"/>.
     /// </summary>
     public CachedClip GetOrCompute(string audioPath, out bool computed, Action<string>? warn = null)
     {
         if (!File.Exists(audioPath)) throw UserInputException.InFile(audioPath, "file not found");
         var (path, stamp) = Locate(audioPath);
+        if (System.IO.Directory.Exists(path)) throw new FeatureCacheException($"{path}: the feature-cache entry of {audioPath} is a folder; remove it");
         var (existing, damage) = CachedClip.Open(path, audioPath, ExampleElements, stamp);
         computed = existing is null;
         if (existing is not null) return existing;
@@ -66,8 +68,19 @@ public sealed class FeatureCache
         var signal = AudioDecoder.Read(audioPath, new AudioReadOptions(Settings.Channel));
         var examples = FeaturePipeline.Examples(signal, Settings);
         if (examples.Length == 0) throw UserInputException.InFile(audioPath, "gives no examples (too short for one segment)");
-        AtomicFile.Write(path, stream => CachedClip.Write(stream, examples, ExampleElements, signal.DurationSeconds, signal.SampleRate, signal.SourceChannels, stamp));
+        try
+        {
+            AtomicFile.Write(path, stream => CachedClip.Write(stream, examples, ExampleElements, signal.DurationSeconds, signal.SampleRate, signal.SourceChannels, stamp));
+        }
+        catch (UserInputException e)
+        {
+            // The cache's fault, not the audio's: the file must not be skipped as if it could not be decoded.
+            throw new FeatureCacheException(e.Message, e);
+        }
         return CachedClip.Open(path, audioPath, ExampleElements, stamp).Clip
                ?? throw new IOException($"{path}: the cache entry just written cannot be read back");
     }
 }
+
+/// <summary>The feature cache cannot store an entry (e.g. its path is taken by a folder): the data cannot be loaded, whatever the audio.</summary>
+public sealed class FeatureCacheException(string message, Exception? inner = null) : IOException(message, inner);

@@ -33,13 +33,13 @@ public static class ResumeSettings
     public static IEnumerable<string> Flags => Settings.Select(s => s.Flag);
 
     /// <summary>
-    /// The options to resume the run in <paramref name="runFolder"/> with: its own (run folder aside), after checking
+    /// The run in <paramref name="runFolder"/> as it is to be resumed: its own options (run folder aside), after checking
     /// that each setting whose flag is in <paramref name="given"/> has the value <paramref name="requested"/> holds.
-    /// <paramref name="fromRun"/> lists the settings the user did not give ("seed 3, epochs 2, ...").
     /// </summary>
-    public static TrainingOptions Resolve(string runFolder, TrainingOptions requested, IReadOnlySet<string> given, out string fromRun)
+    public static ResumedRun Resolve(string runFolder, TrainingOptions requested, IReadOnlySet<string> given)
     {
-        var stored = Checkpoint.ReadState(Checkpoint.PathIn(runFolder)).Options;
+        var state = Checkpoint.ReadState(Checkpoint.PathIn(runFolder));
+        var stored = state.Options;
         foreach (var (flag, value) in Settings.Where(s => given.Contains(s.Flag)))
         {
             var (want, have) = (Show(value(requested)), Show(value(stored)));
@@ -47,8 +47,9 @@ public static class ResumeSettings
                 throw new UserInputException(
                     $"{runFolder}: {flag} {want} differs from the run's own {have}; leave {flag} out to resume with the run's settings, or start a new run folder");
         }
-        fromRun = string.Join(", ", Settings.Where(s => !given.Contains(s.Flag)).Select(s => $"{s.Flag[2..]} {Show(s.Value(stored))}"));
-        return stored with { RunFolder = requested.RunFolder, EvaluationBatchSize = requested.EvaluationBatchSize };
+        var fromRun = string.Join(", ", Settings.Where(s => !given.Contains(s.Flag)).Select(s => $"{s.Flag[2..]} {Show(s.Value(stored))}"));
+        var network = Graph.GraphJson.Parse(state.GraphJson, Checkpoint.PathIn(runFolder)).Name;
+        return new ResumedRun(runFolder, stored with { RunFolder = requested.RunFolder, EvaluationBatchSize = requested.EvaluationBatchSize }, network, fromRun);
     }
 
     private static string Show(object? value) => value switch
@@ -57,4 +58,19 @@ public static class ResumeSettings
         bool b => b ? "on" : "off",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "none",
     };
+}
+
+/// <summary>
+/// A run about to be resumed: the options it continues with, the name of the network it trains, and the settings
+/// the user did not give, which therefore come from the run ("seed 3, epochs 2, ...").
+/// </summary>
+public sealed record ResumedRun(string RunFolder, TrainingOptions Options, string Network, string FromRun)
+{
+    /// <summary>Refuses a model that is not the run's network (checked by name before any data is read; in full when resuming).</summary>
+    public void EnsureNetwork(Graph.NetworkGraph given)
+    {
+        if (!string.Equals(given.Name, Network, StringComparison.Ordinal))
+            throw new UserInputException(
+                $"{RunFolder}: the run trains '{Network}', not the model given ('{given.Name}'); resume with the model the run started from, or start a new run folder");
+    }
 }
