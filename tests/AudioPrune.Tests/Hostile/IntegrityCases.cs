@@ -226,6 +226,45 @@ public sealed class IntegrityCases
         Assert.Contains("optimizer adam", said);
     }
 
+    public static TheoryData<string, string, string> ChangedFinetuneSettings => new()
+    {
+        { "--fraction", "0.5", "1" },
+        { "--init", "random", "pruned" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ChangedFinetuneSettings))]
+    public void AFinetuneResumeWithAChangedSettingIsRefused(string flag, string value, string runs)
+    {
+        using var scene = new TrainingScene();
+        Finetuned(scene);
+        HostileRun.Start(scene.Path, Finetune("--resume", flag, value)).Refused("f.safetensors.run", $"{flag} {value} differs from the run's own {runs}");
+    }
+
+    [Fact]
+    public void AFinetuneResumeOfAFinishedRunSavesItAgainWithTheRunsOwnSettings()
+    {
+        using var scene = new TrainingScene();
+        Finetuned(scene);
+        var before = scene.WeightsOf("f.safetensors");
+        var run = HostileRun.Start(scene.Path, Finetune("--resume")).Succeeded("f.safetensors", "f.safetensors.run/best.safetensors");
+        Assert.Equal(before, scene.WeightsOf("f.safetensors"));
+        Assert.Contains("resuming with the run's own settings: seed 3, epochs 1, lr 0.001, batch-size 4", run.Output);
+        Assert.Contains("fraction 1, init pruned", run.Output);
+    }
+
+    /// <summary>base.safetensors trained, then fine-tuned for one epoch into f.safetensors (run folder f.safetensors.run).</summary>
+    private static void Finetuned(TrainingScene scene)
+    {
+        scene.TrainInProcess("base.safetensors");
+        var result = CliRunner.Run(["finetune", scene.File("base.safetensors"), "--data", scene.File("data"), "--out", scene.File("f.safetensors"),
+            "--cache", scene.File("cache"), .. TrainingScene.Recipe(1)]);
+        Assert.True(result.ExitCode == 0, result.Error);
+    }
+
+    private static string[] Finetune(params string[] more) =>
+        ["finetune", "base.safetensors", "--data", "data", "--out", "f.safetensors", "--cache", "cache", .. more];
+
     private static void Damage(string entry, string damage, string otherEntry)
     {
         var bytes = File.ReadAllBytes(entry);

@@ -34,16 +34,18 @@ public sealed class TrainingScene : IDisposable
     public string Checkpoint => System.IO.Path.Combine(RunFolder, AudioPrune.Training.Checkpoint.FileName);
 
     /// <summary>train on the scene's data into OUT (relative), with the scene's recipe and any further arguments.</summary>
-    public static string[] Train(string output, params string[] more) =>
-        ["train", "--model", "dcase21", "--data", "data", "--out", output, "--cache", "cache", .. more];
+    public static string[] Train(string output, params string[] more) => TrainFrom("", output, more);
+
+    /// <summary>The same with data/ and cache/ under <paramref name="folder"/> (a prefix ending in a separator).</summary>
+    public static string[] TrainFrom(string folder, string output, params string[] more) =>
+        ["train", "--model", "dcase21", "--data", folder + "data", "--out", output, "--cache", folder + "cache", .. more];
 
     public static string[] Recipe(int epochs) => ["--epochs", epochs.ToString(), "--batch-size", "4", "--seed", Seed.ToString(), "--threads", "1"];
 
     /// <summary>A finished one-epoch run to OUT in-process (filling the cache), as a clean reference.</summary>
     public void TrainInProcess(string output, int epochs = 1)
     {
-        var args = Train(File(output), Recipe(epochs)).Select(a => a is "data" or "cache" ? File(a) : a).ToArray();
-        var result = CliRunner.Run(args);
+        var result = CliRunner.Run(TrainFrom(Path + "/", File(output), Recipe(epochs)));
         Assert.True(result.ExitCode == 0, result.Error);
     }
 
