@@ -24,14 +24,8 @@ public sealed class IntegrityCases
     public void ADamagedCacheEntryIsReportedRecomputedAndNeverUsed(string damage)
     {
         using var scene = new TrainingScene();
-        scene.TrainInProcess("clean.safetensors");
+        var run = TrainOverADamagedEntry(scene, entry => Damage(entry, damage, scene.Entry(1)));
         var entry = scene.FirstEntry;
-        Damage(entry, damage, scene.Entry(1));
-
-        var run = HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", TrainingScene.Recipe(1)))
-            .Succeeded([.. RunOutputs, scene.Relative(entry)]);
-
-        Assert.Equal(scene.WeightsOf("clean.safetensors"), scene.WeightsOf("m.safetensors"));
         var warning = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(entry, warning);
         Assert.Contains("damaged feature-cache entry of", warning);
@@ -42,17 +36,13 @@ public sealed class IntegrityCases
     public void AnEntryMadeWithOtherFrontEndSettingsIsRecomputed()
     {
         using var scene = new TrainingScene();
-        scene.TrainInProcess("clean.safetensors");
-        var entry = scene.FirstEntry;
-        var audio = Directory.GetFiles(scene.File("data/audio"), "*.wav").Order(StringComparer.Ordinal).First();
-        // Same example shape, other settings: only the stamp tells it apart.
-        var foreign = new FeatureCache(scene.File("other-cache"), FrontEndSettings.Dcase2021 with { LogEpsilon = 1e-3 }).GetOrCompute(audio, out _);
-        File.Copy(foreign.CachePath, entry, overwrite: true);
-
-        var run = HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", TrainingScene.Recipe(1)))
-            .Succeeded([.. RunOutputs, scene.Relative(entry)]);
-
-        Assert.Equal(scene.WeightsOf("clean.safetensors"), scene.WeightsOf("m.safetensors"));
+        var run = TrainOverADamagedEntry(scene, entry =>
+        {
+            var audio = Directory.GetFiles(scene.File("data/audio"), "*.wav").Order(StringComparer.Ordinal).First();
+            // Same example shape, other settings: only the stamp tells it apart.
+            var foreign = new FeatureCache(scene.File("other-cache"), FrontEndSettings.Dcase2021 with { LogEpsilon = 1e-3 }).GetOrCompute(audio, out _);
+            File.Copy(foreign.CachePath, entry, overwrite: true);
+        });
         Assert.Contains("another audio file or other front-end settings", run.Error);
     }
 
@@ -60,16 +50,12 @@ public sealed class IntegrityCases
     public void AnEntryWithoutAChecksumIsStaleAndRecomputedSilently()
     {
         using var scene = new TrainingScene();
-        scene.TrainInProcess("clean.safetensors");
-        var entry = scene.FirstEntry;
-        var bytes = File.ReadAllBytes(entry);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 1); // the version before checksums
-        File.WriteAllBytes(entry, bytes);
-
-        var run = HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", TrainingScene.Recipe(1)))
-            .Succeeded([.. RunOutputs, scene.Relative(entry)]);
-
-        Assert.Equal(scene.WeightsOf("clean.safetensors"), scene.WeightsOf("m.safetensors"));
+        var run = TrainOverADamagedEntry(scene, entry =>
+        {
+            var bytes = File.ReadAllBytes(entry);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 1); // the version before checksums
+            File.WriteAllBytes(entry, bytes);
+        });
         Assert.Equal("", run.Error);
     }
 
@@ -88,34 +74,23 @@ public sealed class IntegrityCases
 
     [Theory]
     [MemberData(nameof(CheckpointDamage))]
-    public void ADamagedCheckpointIsRefused(string damage)
-    {
-        using var scene = new TrainingScene();
-        scene.Interrupted();
-        DamageCheckpoint(scene.Checkpoint, damage);
-        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", "--resume")).Refused("m.safetensors.run/checkpoint.bin", "damaged");
-    }
+    public void ADamagedCheckpointIsRefused(string damage) =>
+        ResumeIsRefusedAfter(scene => DamageCheckpoint(scene.Checkpoint, damage), "m.safetensors.run/checkpoint.bin", "damaged");
 
     [Fact]
-    public void ACheckpointWithANaNTensorIsRefusedEvenWithAMatchingChecksum()
-    {
-        using var scene = new TrainingScene();
-        scene.Interrupted();
+    public void ACheckpointWithANaNTensorIsRefusedEvenWithAMatchingChecksum() =>
         // The last four bytes of the content are the last value of the best weights.
-        CheckpointForgery.EditContent(scene.Checkpoint, content => BitConverter.GetBytes(float.NaN).CopyTo(content, content.Length - 4));
-        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", "--resume")).Refused("checkpoint.bin", "non-finite");
-    }
+        ResumeIsRefusedAfter(scene => CheckpointForgery.EditContent(scene.Checkpoint, content => BitConverter.GetBytes(float.NaN).CopyTo(content, content.Length - 4)),
+            "checkpoint.bin", "non-finite");
 
     [Fact]
-    public void ACheckpointWithAChangedTensorShapeIsRefusedEvenWithAMatchingChecksum()
-    {
-        using var scene = new TrainingScene();
-        scene.Interrupted();
-        var best = ModelArtifact.Load(Path.Combine(scene.RunFolder, "best.safetensors")).Weights;
-        var name = best.Names.First(n => best[n].Shape.Length == 4 && best[n].Shape[0] != best[n].Shape[1]);
-        CheckpointForgery.EditContent(scene.Checkpoint, content => SwapFirstTwoDimensions(content, name));
-        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", "--resume")).Refused("checkpoint.bin", name);
-    }
+    public void ACheckpointWithAChangedTensorShapeIsRefusedEvenWithAMatchingChecksum() =>
+        ResumeIsRefusedAfter(scene =>
+        {
+            var best = ModelArtifact.Load(Path.Combine(scene.RunFolder, "best.safetensors")).Weights;
+            var name = best.Names.First(n => best[n].Shape.Length == 4 && best[n].Shape[0] != best[n].Shape[1]);
+            CheckpointForgery.EditContent(scene.Checkpoint, content => SwapFirstTwoDimensions(content, name));
+        }, "checkpoint.bin", "weights do not match graph");
 
     public static TheoryData<string, string, string> ForgedStates => new()
     {
@@ -127,24 +102,16 @@ public sealed class IntegrityCases
 
     [Theory]
     [MemberData(nameof(ForgedStates))]
-    public void ACheckpointWithAnImpossibleStateIsRefusedEvenWithAMatchingChecksum(string find, string replace, string mentions)
-    {
-        using var scene = new TrainingScene();
-        scene.Interrupted();
-        CheckpointForgery.EditState(scene.Checkpoint, state =>
+    public void ACheckpointWithAnImpossibleStateIsRefusedEvenWithAMatchingChecksum(string find, string replace, string mentions) =>
+        ResumeIsRefusedAfter(scene => CheckpointForgery.EditState(scene.Checkpoint, state =>
         {
             Assert.Contains(find, state);
             return state.Replace(find, replace);
-        });
-        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", "--resume")).Refused("checkpoint.bin", mentions);
-    }
+        }), "checkpoint.bin", mentions);
 
     [Fact]
-    public void ACheckpointOfAnotherNetworkShapeIsRefused()
-    {
-        using var scene = new TrainingScene();
-        scene.Interrupted();
-        CheckpointForgery.EditState(scene.Checkpoint, state =>
+    public void ACheckpointOfAnotherNetworkShapeIsRefused() =>
+        ResumeIsRefusedAfter(scene => CheckpointForgery.EditState(scene.Checkpoint, state =>
         {
             var root = JsonNode.Parse(state)!;
             var graph = JsonNode.Parse(root["graph_json"]!.GetValue<string>())!;
@@ -152,9 +119,7 @@ public sealed class IntegrityCases
             conv["out_channels"] = conv["out_channels"]!.GetValue<int>() + 1;
             root["graph_json"] = graph.ToJsonString();
             return root.ToJsonString();
-        });
-        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", "--resume")).Refused("checkpoint.bin");
-    }
+        }), "checkpoint.bin");
 
     public static TheoryData<string, string, string> ChangedSettings => new()
     {
@@ -172,22 +137,12 @@ public sealed class IntegrityCases
 
     [Theory]
     [MemberData(nameof(ChangedSettings))]
-    public void AResumeWithAChangedSettingIsRefusedNamingBothValues(string flag, string value, string runs)
-    {
-        using var scene = new TrainingScene();
-        scene.Interrupted();
-        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", "--resume", flag, value))
-            .Refused("m.safetensors.run", $"{flag} {value} differs from the run's own {runs}");
-    }
+    public void AResumeWithAChangedSettingIsRefusedNamingBothValues(string flag, string value, string runs) =>
+        ResumeIsRefusedAfter(_ => { }, [flag, value], "m.safetensors.run", $"{flag} {value} differs from the run's own {runs}");
 
     [Fact]
-    public void AResumeWithSpecAugmentOnARunWithoutItIsRefused()
-    {
-        using var scene = new TrainingScene();
-        scene.Interrupted();
-        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", "--resume", "--spec-augment"))
-            .Refused("--spec-augment on differs from the run's own off");
-    }
+    public void AResumeWithSpecAugmentOnARunWithoutItIsRefused() =>
+        ResumeIsRefusedAfter(_ => { }, ["--spec-augment"], "--spec-augment on differs from the run's own off");
 
     [Fact]
     public void AResumeWithAnotherModelIsRefusedNamingBoth()
@@ -264,6 +219,31 @@ public sealed class IntegrityCases
 
     private static string[] Finetune(params string[] more) =>
         ["finetune", "base.safetensors", "--data", "data", "--out", "f.safetensors", "--cache", "cache", .. more];
+
+    /// <summary>
+    /// Trains once in-process (filling the cache), damages the first entry, then trains the same in a child: it must
+    /// succeed, rewrite only its outputs and that entry, and reach exactly the clean run's weights.
+    /// </summary>
+    private static HostileRun TrainOverADamagedEntry(TrainingScene scene, Action<string> damage)
+    {
+        scene.TrainInProcess("clean.safetensors");
+        damage(scene.FirstEntry);
+        var run = HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", TrainingScene.Recipe(1)))
+            .Succeeded([.. RunOutputs, scene.Relative(scene.FirstEntry)]);
+        Assert.Equal(scene.WeightsOf("clean.safetensors"), scene.WeightsOf("m.safetensors"));
+        return run;
+    }
+
+    /// <summary>Interrupts a run, lets <paramref name="forge"/> tamper with it, then resumes it (with <paramref name="more"/>): refused with <paramref name="mentions"/>.</summary>
+    private static void ResumeIsRefusedAfter(Action<TrainingScene> forge, string[] more, params string[] mentions)
+    {
+        using var scene = new TrainingScene();
+        scene.Interrupted();
+        forge(scene);
+        HostileRun.Start(scene.Path, TrainingScene.Train("m.safetensors", ["--resume", .. more])).Refused(mentions);
+    }
+
+    private static void ResumeIsRefusedAfter(Action<TrainingScene> forge, params string[] mentions) => ResumeIsRefusedAfter(forge, [], mentions);
 
     private static void Damage(string entry, string damage, string otherEntry)
     {

@@ -18,6 +18,10 @@ public sealed class CheckpointIntegrityTests
         return temp.File("run");
     }
 
+    /// <summary>The message of the refusal to resume the run in <paramref name="folder"/>.</summary>
+    private static string Refusal(string folder, NetworkGraph? start = null) =>
+        Assert.Throws<UserInputException>(() => new Trainer().Resume(folder, SyntheticData.Splits(), start: start)).Message;
+
     [Fact]
     public void A_flipped_bit_anywhere_in_the_checkpoint_is_refused_naming_it()
     {
@@ -30,8 +34,7 @@ public sealed class CheckpointIntegrityTests
             var damaged = clean.ToArray();
             damaged[position] ^= 0x08;
             File.WriteAllBytes(path, damaged);
-            var error = Assert.Throws<UserInputException>(() => new Trainer().Resume(folder, SyntheticData.Splits()));
-            Assert.StartsWith(path + ": ", error.Message);
+            Assert.StartsWith(path + ": ", Refusal(folder));
         }
         File.WriteAllBytes(path, clean);
         Assert.Equal(2, new Trainer().Resume(folder, SyntheticData.Splits()).History.Count);
@@ -51,8 +54,7 @@ public sealed class CheckpointIntegrityTests
         using var optimizer = state.Options.Optimizer.Create(module);
         Checkpoint.Write(path, state, module, optimizer, best);
 
-        var error = Assert.Throws<UserInputException>(() => new Trainer().Resume(folder, SyntheticData.Splits()));
-        Assert.Contains($"module tensor '{best.Names[0]}' holds non-finite values", error.Message);
+        Assert.Contains($"module tensor '{best.Names[0]}' holds non-finite values", Refusal(folder));
     }
 
     [Fact]
@@ -84,10 +86,7 @@ public sealed class CheckpointIntegrityTests
     public void Resuming_with_another_network_is_refused()
     {
         using var temp = new TempDirectory();
-        var folder = FinishedRun(temp);
-        var error = Assert.Throws<UserInputException>(() =>
-            new Trainer().Resume(folder, SyntheticData.Splits(), start: SyntheticData.Graph(width1: 6)));
-        Assert.Contains("the run trains another network", error.Message);
+        Assert.Contains("the run trains another network", Refusal(FinishedRun(temp), SyntheticData.Graph(width1: 6)));
     }
 
     [Fact]
