@@ -35,7 +35,10 @@ public sealed class TrainingFlags
     public Option<int?> Threads { get; } = new("--threads") { Description = "Torch and feature threads (fixes the thread count for repeatable runs)" };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Feature cache folder (default: ~/.cache/audioprune/features)", HelpName = "DIR" };
     public Option<string?> Run { get; } = new("--run") { Description = "Run folder for the checkpoint and the CSV log (default: OUT.run/)", HelpName = "DIR" };
-    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the interrupted run in the run folder" };
+    public Option<bool> Resume { get; } = new("--resume")
+    {
+        Description = "Continue the interrupted run in the run folder with its own settings (recipe flags given must equal them)",
+    };
 
     public IEnumerable<Option> All =>
     [

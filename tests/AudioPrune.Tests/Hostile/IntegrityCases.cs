@@ -17,7 +17,7 @@ public sealed class IntegrityCases
     private static readonly string[] RunOutputs =
         ["m.safetensors", "m.safetensors.run", "m.safetensors.run/checkpoint.bin", "m.safetensors.run/best.safetensors", "m.safetensors.run/training_log.csv"];
 
-    public static TheoryData<string> EntryDamage => ["flipped example byte", "flipped header byte", "flipped stamp byte", "truncated", "zero length", "extended", "another clip's entry"];
+    public static TheoryData<string> EntryDamage => ["flipped example byte", "flipped header byte", "flipped stamp byte", "truncated", "zero length", "extended", "another clip's entry", "a link to another clip's entry"];
 
     [Theory]
     [MemberData(nameof(EntryDamage))]
@@ -257,6 +257,11 @@ public sealed class IntegrityCases
             case "zero length": bytes = []; break;
             case "extended": bytes = [.. bytes, .. new byte[400]]; break;
             case "another clip's entry": bytes = File.ReadAllBytes(otherEntry); break;
+            case "a link to another clip's entry":
+                // Replaced, not written through: the other entry must stay as it is.
+                File.Delete(entry);
+                File.CreateSymbolicLink(entry, otherEntry);
+                return;
             default: throw new ArgumentOutOfRangeException(nameof(damage));
         }
         File.WriteAllBytes(entry, bytes);
