@@ -45,7 +45,7 @@ public static class EvaluateCommand
                 .Output("--json", parse.GetValue(json)).OutputFolder("--cache", parse.GetValue(cache)).Check();
             var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, threadCount);
             using var _ = runner;
-            using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount },
+            using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount, Warning = TrainingFlags.Warnings(parse) },
                 reuseModelNormalization: true, parse.GetValue(preset));
             var set = splitName switch { SplitNames.Train => loaded.Splits.Train, SplitNames.Validation => loaded.Splits.Validation, _ => loaded.Splits.Test };
             if (set.Count == 0) throw new UserInputException($"{dataRoot}: the {splitName} split has no examples");

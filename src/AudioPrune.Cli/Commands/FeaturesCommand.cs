@@ -42,6 +42,7 @@ public static class FeaturesCommand
                 Strict = parse.GetValue(strict),
                 Splits = new SplitOptions { Seed = parse.GetValue(seed) },
                 Log = line => { lock (output) output.WriteLine(line); },
+                Warning = TrainingFlags.Warnings(parse),
             };
             using var loaded = DatasetLoader.Load(parse.GetValue(data)!, settings, options);
             Print(loaded, output);

@@ -31,11 +31,14 @@ public static class FinetuneCommand
         foreach (var option in flags.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            flags.Validate(parse);
             var share = parse.GetValue(fraction);
             if (!(share > 0 && share <= 1)) throw new Common.UserInputException($"--fraction must be in (0, 1], got {share}");
+            using var owner = flags.Validate(parse);
+            var resumed = flags.Resumed(parse, output, parse.GetValue(init), share, fraction, init);
+            share = resumed?.Options.DataFraction ?? share;
             var start = ModelLoader.Load(parse.GetValue(model)!);
-            var seed = parse.GetValue(flags.Seed);
+            resumed?.EnsureNetwork(start.Graph);
+            var seed = resumed?.Options.Seed ?? parse.GetValue(flags.Seed);
             var splits = new SplitOptions
             {
                 TrainFraction = share,
@@ -45,7 +48,7 @@ public static class FinetuneCommand
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, splits),
                 reuseModelNormalization: true, parse.GetValue(flags.Preset));
             start = ModelData.WithDataSettings(start, data);
-            var options = flags.Options(parse, start.Graph.Name, data.Settings, parse.GetValue(init), share);
+            var options = resumed?.Options ?? flags.Options(parse, start.Graph.Name, data.Settings, parse.GetValue(init), share);
             TrainingFlags.TrainAndSave(start, data, options, parse.GetValue(flags.Out)!, output);
             return CliApp.Ok;
         });

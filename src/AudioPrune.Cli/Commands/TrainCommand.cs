@@ -22,7 +22,8 @@ public static class TrainCommand
             Train a network on a dataset. The epoch is chosen on the validation split; the test split is scored once
             at the end. Zoo models get the data's class count. The front end and the training split's normalisation
             are stored in the model, so evaluate and predict see the same features. The checkpoint and the CSV log
-            (training_log.csv) go to the run folder (default OUT.run/); --resume continues a killed run.
+            (training_log.csv) go to the run folder (default OUT.run/), which one process at a time may train in;
+            --resume continues a killed run with the settings it was started with.
             Examples:
               audioprune train --model dcase21 --data synth/manifest.csv --out baseline.safetensors
               audioprune train --model dcase21 --data TAU-2020-mobile --out m.safetensors --epochs 200 --schedule cosine --mixup 0.2 --spec-augment
@@ -32,14 +33,16 @@ public static class TrainCommand
         foreach (var option in flags.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            flags.Validate(parse);
-            var seed = parse.GetValue(flags.Seed);
+            using var owner = flags.Validate(parse);
+            var resumed = flags.Resumed(parse, output, InitMode.Pruned, 1.0);
+            var seed = resumed?.Options.Seed ?? parse.GetValue(flags.Seed);
             var modelArg = parse.GetValue(model)!;
             var start = LoadModel(modelArg, seed);
+            resumed?.EnsureNetwork(start.Graph);
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, new SplitOptions()),
                 reuseModelNormalization: false, parse.GetValue(flags.Preset));
             start = ModelData.ForData(modelArg, start, data, seed);
-            var options = flags.Options(parse, start.Graph.Name, data.Settings, InitMode.Pruned, 1.0);
+            var options = resumed?.Options ?? flags.Options(parse, start.Graph.Name, data.Settings, InitMode.Pruned, 1.0);
             TrainingFlags.TrainAndSave(start, data, options, parse.GetValue(flags.Out)!, output);
             return CliApp.Ok;
         });

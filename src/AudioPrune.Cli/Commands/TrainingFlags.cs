@@ -35,7 +35,10 @@ public sealed class TrainingFlags
     public Option<int?> Threads { get; } = new("--threads") { Description = "Torch and feature threads (fixes the thread count for repeatable runs)" };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Feature cache folder (default: ~/.cache/audioprune/features)", HelpName = "DIR" };
     public Option<string?> Run { get; } = new("--run") { Description = "Run folder for the checkpoint and the CSV log (default: OUT.run/)", HelpName = "DIR" };
-    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the interrupted run in the run folder" };
+    public Option<bool> Resume { get; } = new("--resume")
+    {
+        Description = "Continue the interrupted run in the run folder with its own settings (recipe flags given must equal them)",
+    };
 
     public IEnumerable<Option> All =>
     [
@@ -45,8 +48,11 @@ public sealed class TrainingFlags
 
     public string RunFolder(ParseResult parse) => parse.GetValue(Run) ?? parse.GetValue(Out)! + ".run";
 
-    /// <summary>Checks what can be checked before any data is read.</summary>
-    public void Validate(ParseResult parse)
+    /// <summary>
+    /// Checks what can be checked before any data is read, and makes this process the run folder's one owner
+    /// (before looking at its checkpoint, so a second process is refused for what it is). Dispose the result when done.
+    /// </summary>
+    public IDisposable Validate(ParseResult parse)
     {
         var output = parse.GetValue(Out)!;
         if (!output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
@@ -56,11 +62,46 @@ public sealed class TrainingFlags
         var data = parse.GetValue(Data)!;
         if (!Directory.Exists(data) && !File.Exists(data)) throw UserInputException.InFile(data, "dataset not found (a folder or a CSV manifest)");
         var run = RunFolder(parse);
-        var resuming = parse.GetValue(Resume);
-        if (resuming && !TrainingRuns.HasCheckpoint(run))
-            throw new UserInputException($"--resume: {run} holds no checkpoint to continue (pass the run folder with --run)");
-        if (!resuming && TrainingRuns.HasCheckpoint(run))
-            throw new UserInputException($"{run} already holds a training run: add --resume to continue it (a finished run is only saved again), or choose another --run folder");
+        var owner = TrainingRuns.Own(run);
+        try
+        {
+            var resuming = parse.GetValue(Resume);
+            if (resuming && !TrainingRuns.HasCheckpoint(run))
+                throw new UserInputException($"--resume: {run} holds no checkpoint to continue (pass the run folder with --run)");
+            if (!resuming && TrainingRuns.HasCheckpoint(run))
+                throw new UserInputException($"{run} already holds a training run: add --resume to continue it (a finished run is only saved again), or choose another --run folder");
+            return owner;
+        }
+        catch
+        {
+            owner.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// With --resume: the run with its own options, after checking that every setting given explicitly (here or in
+    /// <paramref name="commandOptions"/>) agrees with the run's, and one line saying which settings came from the run.
+    /// Without --resume: null. Reads only the checkpoint, so a mismatch is refused before any data is read.
+    /// </summary>
+    public ResumedRun? Resumed(ParseResult parse, TextWriter output, InitMode init, double fraction, params Option[] commandOptions)
+    {
+        if (!parse.GetValue(Resume)) return null;
+        var requested = Options(parse, graphName: "", FrontEndSettings.Dcase2021, init, fraction);
+        var given = All.Concat(commandOptions).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet();
+        var run = ResumeSettings.Resolve(RunFolder(parse), requested, given);
+        if (run.FromRun.Length > 0) output.WriteLine($"resuming with the run's own settings: {run.FromRun}");
+        return run;
+    }
+
+    /// <summary>One line per warning on the command's standard error (e.g. a damaged cache entry being recomputed).</summary>
+    public static Action<string> Warnings(ParseResult parse)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        return line =>
+        {
+            lock (error) error.WriteLine($"audioprune: warning: {line}");
+        };
     }
 
     public DatasetLoadOptions LoadOptions(ParseResult parse, SplitOptions splits) => new()
@@ -68,6 +109,7 @@ public sealed class TrainingFlags
         CacheDirectory = parse.GetValue(Cache),
         Threads = parse.GetValue(Threads),
         Splits = splits,
+        Warning = Warnings(parse),
     };
 
     public TrainingOptions Options(ParseResult parse, string graphName, FrontEndSettings frontEnd, InitMode init, double fraction)

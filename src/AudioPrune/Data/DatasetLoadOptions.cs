@@ -17,6 +17,9 @@ public sealed record DatasetLoadOptions
 
     /// <summary>Progress lines (plain text), e.g. "features: 120/400 files".</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Warnings, one line each (e.g. a damaged feature-cache entry that is being recomputed); called from worker threads.</summary>
+    public Action<string>? Warning { get; init; }
 }
 
 /// <summary>A recording left out of the data, and why (the decoder's message).</summary>

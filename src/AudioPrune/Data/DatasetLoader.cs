@@ -32,15 +32,19 @@ public static class DatasetLoader
         {
             try
             {
-                clips[i] = cache.GetOrCompute(entries[i].FullPath, out var fresh);
+                clips[i] = cache.GetOrCompute(entries[i].FullPath, out var fresh, options.Warning);
                 if (fresh) Interlocked.Increment(ref computed);
+            }
+            catch (FeatureCacheException e)
+            {
+                Stop(new UserInputException(e.Message, e), state);
+                return;
             }
             catch (UserInputException e)
             {
                 if (options.Strict)
                 {
-                    Interlocked.CompareExchange(ref firstError, e, null);
-                    state.Stop();
+                    Stop(e, state);
                     return;
                 }
                 skipped.Add((i, new SkippedFile(entries[i].FullPath, StripPath(e.Message, entries[i].FullPath))));
@@ -50,6 +54,12 @@ public static class DatasetLoader
             if (n % step == 0 || n == entries.Length) options.Log?.Invoke($"features: {n}/{entries.Length} files");
         });
         if (firstError is not null) throw firstError;
+
+        void Stop(UserInputException error, ParallelLoopState state)
+        {
+            Interlocked.CompareExchange(ref firstError, error, null);
+            state.Stop();
+        }
 
         var classIndex = dataset.ClassNames.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index, StringComparer.Ordinal);
         var shape = settings.ExampleShape;

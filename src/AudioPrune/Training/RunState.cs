@@ -36,4 +36,25 @@ internal sealed record RunState
 
     [JsonIgnore]
     public bool StoppedEarly => Finished && EpochsDone < Options.Epochs;
+
+    /// <summary>Throws <see cref="InvalidDataException"/> when the state (as read from a checkpoint) cannot be a run's.</summary>
+    public void EnsureValid()
+    {
+        try
+        {
+            Options.Validate();
+        }
+        catch (Common.UserInputException e)
+        {
+            throw new InvalidDataException($"its settings are impossible: {e.Message}");
+        }
+        if (GraphJson is null || Labels is null || StartMetadata is null || History is null || Labels.Count == 0)
+            throw new InvalidDataException("its state lacks the network, the labels or the history");
+        if (Threads < 1 || TrainExamples < 1 || ValidationExamples < 0)
+            throw new InvalidDataException($"its state is impossible ({Threads} threads, {TrainExamples} training examples)");
+        if (EpochsDone > Options.Epochs || BestEpoch < 0 || BestEpoch > EpochsDone || (BestEpoch > 0 && !double.IsFinite(BestScore)))
+            throw new InvalidDataException($"its progress is impossible (best epoch {BestEpoch} of {EpochsDone} done, {Options.Epochs} planned, best score {BestScore})");
+        for (var i = 0; i < History.Count; i++)
+            if (History[i] is null || History[i].Epoch != i + 1) throw new InvalidDataException($"its history does not list epochs 1 to {EpochsDone} in order");
+    }
 }

@@ -44,11 +44,18 @@ public sealed class Trainer
         return Complete(run, data, progress, cancel);
     }
 
-    /// <summary>Continues the run whose checkpoint is in <paramref name="runFolder"/> on the same data.</summary>
-    public TrainingResult Resume(string runFolder, DataSplits data, IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Continues the run whose checkpoint is in <paramref name="runFolder"/> on the same data; when <paramref name="start"/>
+    /// is given, it must be the network the run started from.
+    /// </summary>
+    public TrainingResult Resume(string runFolder, DataSplits data, IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
+        NetworkGraph? start = null)
     {
         DataChecks.EnsureTrainable(data);
         using var run = TrainingRun.Resume(runFolder);
+        if (start is not null && GraphJson.Serialize(start) != run.State.GraphJson)
+            throw new UserInputException(
+                $"{runFolder}: the run trains another network ('{run.Graph.Name}', input {run.Graph.Input}, {run.Graph.OutputShape[0]} outputs) than the model given ('{start.Name}', input {start.Input}, {start.OutputShape[0]} outputs); resume with the model the run started from, or start a new run folder");
         if (DataFingerprint.Of(data.Train, data.Validation) != run.State.DataFingerprint)
             throw new UserInputException($"{runFolder}: the run was trained on other training/validation data; resume with the same data (and fraction) or start a new run");
         DataChecks.EnsureFits(run.Graph, data.Train, "training data");

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using AudioPrune.Common;
 using AudioPrune.Data;
 using AudioPrune.Graph;
 
@@ -10,17 +13,29 @@ namespace AudioPrune.Training;
 /// </summary>
 public static class TrainingRuns
 {
-    /// <summary>Trains, or resumes the interrupted run when the run folder holds a checkpoint.</summary>
+    /// <summary>Trains, or resumes the interrupted run when the run folder holds a checkpoint (which must be of <paramref name="model"/>'s network).</summary>
     public static TrainingResult FitOrResume(ModelArtifact model, DataSplits data, TrainingOptions options,
         IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
     {
         var trainer = new Trainer();
         return options.RunFolder is { } folder && HasCheckpoint(folder)
-            ? trainer.Resume(folder, data, progress, cancel)
+            ? trainer.Resume(folder, data, progress, cancel, model.Graph)
             : trainer.Fit(model, data, options, progress, cancel);
     }
 
     public static bool HasCheckpoint(string runFolder) => File.Exists(Checkpoint.PathIn(runFolder));
+
+    /// <summary>
+    /// Makes this process the run folder's one owner until disposed: an exclusive lock on a file in the temporary folder
+    /// named after the run folder's real path (so aliases of one folder share it, and the run folder itself is not
+    /// touched). The operating system drops it when the process dies, so a killed run can be resumed.
+    /// </summary>
+    public static IDisposable Own(string runFolder)
+    {
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.TrimEndingDirectorySeparator(FileEntry.RealPath(runFolder)))))[..32];
+        return FileLock.TryAcquire(Path.Combine(Path.GetTempPath(), "audioprune-run-locks", key + ".lock"))
+               ?? throw new UserInputException($"{runFolder}: another audioprune process is training in this run folder");
+    }
 
     /// <summary>The one-line summary of a finished epoch.</summary>
     public static string EpochLine(EpochReport r) =>
