@@ -33,7 +33,7 @@ public static class FinetuneCommand
         {
             var share = parse.GetValue(fraction);
             if (!(share > 0 && share <= 1)) throw new Common.UserInputException($"--fraction must be in (0, 1], got {share}");
-            using var owner = flags.Validate(parse);
+            using var owner = flags.Validate(parse, parse.GetValue(model)!);
             var resumed = flags.Resumed(parse, output, parse.GetValue(init), share, fraction, init);
             share = resumed?.Options.DataFraction ?? share;
             var start = ModelLoader.Load(parse.GetValue(model)!);

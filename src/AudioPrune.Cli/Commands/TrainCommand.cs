@@ -33,7 +33,7 @@ public static class TrainCommand
         foreach (var option in flags.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            using var owner = flags.Validate(parse);
+            using var owner = flags.Validate(parse, parse.GetValue(model)!);
             var resumed = flags.Resumed(parse, output, InitMode.Pruned, 1.0);
             var seed = resumed?.Options.Seed ?? parse.GetValue(flags.Seed);
             var modelArg = parse.GetValue(model)!;
@@ -53,8 +53,7 @@ public static class TrainCommand
     private static ModelArtifact LoadModel(string model, int seed)
     {
         if (!model.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return ModelLoader.Load(model, seed: seed);
-        if (!File.Exists(model)) throw UserInputException.InFile(model, "graph file not found");
-        var graph = GraphJson.Parse(File.ReadAllText(model), model);
+        var graph = GraphJson.ReadFile(model);
         return ModelArtifact.Create(graph, WeightInitializer.Initialize(graph, seed));
     }
 }

@@ -52,7 +52,7 @@ public sealed class TrainingFlags
     /// Checks what can be checked before any data is read, and makes this process the run folder's one owner
     /// (before looking at its checkpoint, so a second process is refused for what it is). Dispose the result when done.
     /// </summary>
-    public IDisposable Validate(ParseResult parse)
+    public IDisposable Validate(ParseResult parse, string model)
     {
         var output = parse.GetValue(Out)!;
         if (!output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
@@ -62,6 +62,7 @@ public sealed class TrainingFlags
         var data = parse.GetValue(Data)!;
         if (!Directory.Exists(data) && !File.Exists(data)) throw UserInputException.InFile(data, "dataset not found (a folder or a CSV manifest)");
         var run = RunFolder(parse);
+        new CommandPaths().Input("MODEL", model).Input("--data", data).Output("--out", output).OutputFolder("--run", run).Check();
         var owner = TrainingRuns.Own(run);
         try
         {

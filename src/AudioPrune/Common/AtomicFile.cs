@@ -7,8 +7,9 @@ namespace AudioPrune.Common;
 /// <summary>
 /// Writes files so that a reader never sees a half-written one: the content goes to a temporary file in the
 /// target's folder, is flushed to disk, and is then renamed over the target (rename is atomic on one file system).
-/// Only regular files are written: a target that is a folder, a device, a FIFO or a socket is refused, and a target
-/// that is a symbolic link is written where the link points (the link stays). Inside an <see cref="OutputGroup"/> the
+/// Only regular files are written: a target that is a folder, a device, a FIFO or a socket (or a link to one) is
+/// refused. A target that is a symbolic link is replaced by the new file, as rename does; what the link pointed to is
+/// left alone, so a planted link can never redirect a write to another file. Inside an <see cref="OutputGroup"/> the
 /// renames wait until the group commits, so a command with several outputs writes all of them or none.
 /// Temporary files are named <c>.NAME.PID.GUID.audioprune.tmp</c>; the first write into a folder removes the ones
 /// that processes which are no longer running left behind (killed mid-write).
@@ -63,17 +64,14 @@ public static partial class AtomicFile
         Write(path, stream => stream.Write(copy));
     }
 
-    /// <summary>
-    /// The file a write of <paramref name="path"/> replaces: the path itself, or the end of its chain of links. Refuses
-    /// targets that are not regular files, naming the path the user gave.
-    /// </summary>
+    /// <summary>The absolute path a write of <paramref name="path"/> replaces; refuses targets that are not regular files, naming the path the user gave.</summary>
     internal static string WritableTarget(string path)
     {
         var kind = FileEntry.KindOf(path);
         if (kind == FileKind.Directory) throw UserInputException.InFile(path, "is a folder; give a file name to write");
         if (kind is not (FileKind.Regular or FileKind.Missing))
             throw UserInputException.InFile(path, $"is {FileEntry.Describe(kind)}; outputs are written only to regular files");
-        return FileEntry.KindOf(path, followLinks: false) == FileKind.SymbolicLink ? FileEntry.RealPath(path) : Path.GetFullPath(path);
+        return Path.GetFullPath(path);
     }
 
     /// <summary>Renames a finished temporary file over its target, checking again that the target is still a regular file (or absent).</summary>

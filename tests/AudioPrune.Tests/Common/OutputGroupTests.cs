@@ -59,13 +59,14 @@ public sealed class OutputGroupTests
     }
 
     [Fact]
-    public void AWriteThroughALinkReplacesTheTargetAndKeepsTheLink()
+    public void AWriteToALinkReplacesTheLinkAndKeepsItsTarget()
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("real.txt"), "old");
         File.CreateSymbolicLink(dir.File("link.txt"), "real.txt");
         AtomicFile.WriteAllText(dir.File("link.txt"), "new");
-        Assert.Equal("new", File.ReadAllText(dir.File("real.txt")));
-        Assert.Equal(FileKind.SymbolicLink, FileEntry.KindOf(dir.File("link.txt"), followLinks: false));
+        Assert.Equal("old", File.ReadAllText(dir.File("real.txt")));
+        Assert.Equal(FileKind.Regular, FileEntry.KindOf(dir.File("link.txt"), followLinks: false));
+        Assert.Equal("new", File.ReadAllText(dir.File("link.txt")));
     }
 }

@@ -28,6 +28,8 @@ public sealed class OutputCases
         { ["inspect", "m.safetensors", "--json", "m.safetensors"], "--json" },
         { ["import", "m.safetensors", "--graph", "dcase21", "--out", "m.safetensors"], "--out" },
         { ["bench", "p2.safetensors", "--parent", "m.safetensors", "--json", "m.safetensors"], "--json" },
+        { ["finetune", "m.safetensors", "--data", "sub", "--out", "m.safetensors"], "--out" },
+        { ["train", "--model", "m.safetensors", "--data", "sub", "--out", "./m.safetensors"], "--out" },
     };
 
     [Theory]
@@ -126,15 +128,14 @@ public sealed class OutputCases
     }
 
     [Fact]
-    public void AnOutputThroughALinkIsWrittenWhereTheLinkPoints()
+    public void AnOutputThatIsALinkIsReplacedAndWhatItPointedToIsKept()
     {
         using var dir = new TempDirectory();
-        Directory.CreateDirectory(dir.File("real"));
-        File.WriteAllText(dir.File("real/out.json"), "old");
-        File.CreateSymbolicLink(dir.File("out.json"), "real/out.json");
-        HostileRun.Start(dir.Path, ["inspect", "dcase21", "--json", "out.json"]).Succeeded("real/out.json");
-        Assert.Equal(FileKind.SymbolicLink, FileEntry.KindOf(dir.File("out.json"), followLinks: false));
-        Assert.Contains("\"layers\"", File.ReadAllText(dir.File("real/out.json")));
+        File.WriteAllText(dir.File("precious.txt"), "user data");
+        File.CreateSymbolicLink(dir.File("out.json"), "precious.txt");
+        HostileRun.Start(dir.Path, ["inspect", "dcase21", "--json", "out.json"]).Succeeded("out.json");
+        Assert.Equal(FileKind.Regular, FileEntry.KindOf(dir.File("out.json"), followLinks: false));
+        Assert.Contains("\"layers\"", File.ReadAllText(dir.File("out.json")));
     }
 
     [Fact]
