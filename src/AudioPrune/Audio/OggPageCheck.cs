@@ -8,20 +8,13 @@ namespace AudioPrune.Audio;
 /// version 0, its segment table and body lie inside the file, and its CRC-32 matches. NVorbis resynchronises
 /// on damaged pages and can loop without end on some; a damaged or truncated file is refused here instead.
 /// The header packets of every logical stream are checked too: a Vorbis identification header must declare
-/// version 0, 1 to <see cref="MaxChannels"/> channels, a sample rate within <see cref="InputLimits"/>, block sizes 2^6..2^13 (the
+/// version 0, 1 to <see cref="InputLimits.MaxOggChannels"/> channels, a sample rate within <see cref="InputLimits"/>, block sizes 2^6..2^13 (the
 /// short no larger than the long) and its framing bit (NVorbis loops without end on a bad block size), and a
 /// comment header's declared lengths must fit in it (NVorbis allocates whatever length a header claims).
 /// </summary>
 public static class OggPageCheck
 {
     private const int HeaderSize = 27;
-
-    /// <summary>Most logical streams (multiplexed or chained) a file may hold.</summary>
-    public const int MaxLogicalStreams = 16;
-
-    /// <summary>Most channels a Vorbis stream may declare: Vorbis I defines channel layouts up to 7.1, and decoding work grows with each channel.</summary>
-    public const int MaxChannels = 8;
-
     private const int IdentificationLength = 30;
     private static readonly uint[] Table = BuildTable();
 
@@ -66,7 +59,7 @@ public static class OggPageCheck
         if (header.Length < IdentificationLength) return $"{header.Length} bytes, {IdentificationLength} are needed";
         var version = BinaryPrimitives.ReadUInt32LittleEndian(header[7..]);
         if (version != 0) return $"version {version}, only 0 exists";
-        if (header[11] is 0 or > MaxChannels) return $"{header[11]} channels (supported: 1 to {MaxChannels})";
+        if (header[11] is 0 or > InputLimits.MaxOggChannels) return $"{header[11]} channels (supported: 1 to {InputLimits.MaxOggChannels})";
         var rate = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
         if (rate is < InputLimits.MinSampleRate or > InputLimits.MaxSampleRate)
             return $"unsupported sample rate {rate} Hz (supported: {InputLimits.MinSampleRate:N0} to {InputLimits.MaxSampleRate:N0} Hz)";
@@ -79,7 +72,7 @@ public static class OggPageCheck
 
     /// <summary>
     /// The first two packets (identification and comment headers) of each logical stream, in order of appearance,
-    /// reassembled from the pages' segments by serial number. More than <see cref="MaxLogicalStreams"/> streams are refused.
+    /// reassembled from the pages' segments by serial number. More than <see cref="InputLimits.MaxOggStreams"/> streams are refused.
     /// </summary>
     private static List<List<byte[]>> HeaderPackets(ReadOnlySpan<byte> file, string path)
     {
@@ -91,7 +84,7 @@ public static class OggPageCheck
             var serial = BinaryPrimitives.ReadUInt32LittleEndian(file[(position + 14)..]);
             if (!streams.TryGetValue(serial, out var stream))
             {
-                if (streams.Count == MaxLogicalStreams) throw UserInputException.InFile(path, $"the Ogg file holds more than {MaxLogicalStreams} logical streams");
+                if (streams.Count == InputLimits.MaxOggStreams) throw UserInputException.InFile(path, $"the Ogg file holds more than {InputLimits.MaxOggStreams} logical streams");
                 streams[serial] = stream = ([], []);
                 order.Add(stream.Packets);
             }

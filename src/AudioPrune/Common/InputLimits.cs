@@ -65,4 +65,10 @@ public static class InputLimits
 
     /// <summary>Largest compressed (OGG Vorbis) audio file, in bytes (256 MiB): it is checked page by page in memory.</summary>
     public const long MaxCompressedAudioBytes = 256L << 20;
+
+    /// <summary>Most channels an OGG Vorbis stream may declare (Vorbis' own channel mappings stop at 8).</summary>
+    public const int MaxOggChannels = 8;
+
+    /// <summary>Most logical streams an OGG file may hold (a recording has one; chained files a few).</summary>
+    public const int MaxOggStreams = 16;
 }

@@ -168,8 +168,8 @@ public sealed class AudioCases
     public void AnOggWithTooManyLogicalStreamsIsRefused()
     {
         using var dir = new TempDirectory();
-        var bytes = Enumerable.Range(1, OggPageCheck.MaxLogicalStreams + 1).SelectMany(i => AudioBytes.WithSerial(AudioBytes.Bell(), (uint)i)).ToArray();
-        PredictBytes(dir, "many.ogg", bytes).Refused("many.ogg", $"more than {OggPageCheck.MaxLogicalStreams} logical streams");
+        var bytes = Enumerable.Range(1, InputLimits.MaxOggStreams + 1).SelectMany(i => AudioBytes.WithSerial(AudioBytes.Bell(), (uint)i)).ToArray();
+        PredictBytes(dir, "many.ogg", bytes).Refused("many.ogg", $"more than {InputLimits.MaxOggStreams} logical streams");
     }
 
     [Theory]
