@@ -1,22 +1,9 @@
 namespace AudioPrune.Tests;
 
-/// <summary>
-/// Files of the project's shared folder, which sits beside the repository (../shared from the repository root),
-/// wherever the repository was cloned.
-/// </summary>
+/// <summary>Model files other tools made, checked into the repository beside their licence (tests/AudioPrune.Tests/Interop/KerasFixtures).</summary>
 public static class SharedFiles
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
+    public static string KerasFolder => RepositoryFiles.Path("tests/AudioPrune.Tests/Interop/KerasFixtures");
 
-    public static string Path(string relative) => System.IO.Path.Combine(Root.Value, relative);
-
-    public static string KerasModel(string name) => Path($"models/dcase21-keras/{name}_best_model_dcase2021.h5");
-
-    private static string FindRoot()
-    {
-        var shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryFiles.Root, "..", "shared"));
-        return Directory.Exists(shared)
-            ? shared
-            : throw new DirectoryNotFoundException($"the shared folder is missing: expected it at {shared}, beside the repository");
-    }
+    public static string KerasModel(string name) => System.IO.Path.Combine(KerasFolder, $"{name}_best_model_dcase2021.h5");
 }

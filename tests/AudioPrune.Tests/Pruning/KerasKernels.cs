@@ -9,7 +9,7 @@ namespace AudioPrune.Tests.Pruning;
 /// </summary>
 internal static class KerasKernels
 {
-    public static readonly string Folder = SharedFiles.Path("models/dcase21-keras");
+    public static readonly string Folder = SharedFiles.KerasFolder;
 
     /// <summary>Conv kernels in network order (Keras names conv2d, conv2d_1, ...).</summary>
     public static IReadOnlyList<(string Layer, TensorData Weight)> Read(string fileName)
