@@ -23,11 +23,7 @@ public static class CliApp
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("AudioPrune: make audio CNNs smaller and faster by passive filter pruning, and measure it.");
-        root.Options.Add(Verbose);
-        foreach (var command in CommandCatalog.Create(output)) root.Subcommands.Add(command);
-
-        var parsed = root.Parse(args);
+        var parsed = Root(output).Parse(args);
         if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {
             error.WriteLine($"audioprune: error: {parsed.Errors[0].Message} (see 'audioprune {FirstCommand(args)}--help')");
@@ -50,6 +46,15 @@ public static class CliApp
             error.WriteLine(verbose ? e.ToString() : "(run again with --verbose for the stack trace)");
             return Failed;
         }
+    }
+
+    /// <summary>The program's command tree: every command with its options, writing to <paramref name="output"/>.</summary>
+    internal static RootCommand Root(TextWriter output)
+    {
+        var root = new RootCommand("AudioPrune: make audio CNNs smaller and faster by passive filter pruning, and measure it.");
+        root.Options.Add(Verbose);
+        foreach (var command in CommandCatalog.Create(output)) root.Subcommands.Add(command);
+        return root;
     }
 
     /// <summary>The one-line message of an error caused by the user's input, or null for an internal failure.</summary>
