@@ -23,10 +23,12 @@ public static class CliApp
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var parsed = Root(output).Parse(args);
+        var root = Root(output);
+        var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {
-            error.WriteLine($"audioprune: error: {parsed.Errors[0].Message} (see 'audioprune {FirstCommand(args)}--help')");
+            var message = CommandNames.Problem(root, args) ?? $"{parsed.Errors[0].Message} (see 'audioprune {FirstCommand(args)}--help')";
+            error.WriteLine($"audioprune: error: {message}");
             return BadInput;
         }
         var verbose = parsed.GetValue(Verbose);

@@ -52,7 +52,10 @@ public static class EvaluateCommand
             var result = Evaluator.Evaluate(runner, artifact, set);
             Print(result, splitName, runner.Name, loaded, output);
             if (parse.GetValue(json) is { } path)
+            {
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { Split = splitName, Engine = runner.Name, Result = result, Skipped = loaded.Skipped }, ReportJson.Options));
+                output.WriteLine($"wrote {path}");
+            }
             return CliApp.Ok;
         });
         return command;

@@ -27,7 +27,7 @@ public static class PredictCommand
             or written.
             Examples:
               audioprune predict finetuned.safetensors --audio street.wav
-              audioprune predict baseline.safetensors --audio a.wav b.flac --top 5 --json predictions.json
+              audioprune predict baseline.safetensors --audio a.wav b.ogg --top 5 --json predictions.json
               audioprune predict pruned.safetensors --audio park.wav --engine onnx
               audioprune predict pruned.onnx --audio park.wav
             """) { model, audio, top, engine, threads, json };
@@ -55,6 +55,7 @@ public static class PredictCommand
             {
                 var rows = predictions.Select(p => new { File = p.Path, p.Examples, Top = p.Top(count).Select(t => new { Class = t.Name, t.Probability }) });
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, ReportJson.Options));
+                output.WriteLine($"wrote {path}");
             }
             return CliApp.Ok;
         });

@@ -39,3 +39,20 @@ public sealed partial class DocumentedCommandsTests
     [GeneratedRegex(@"^(\./)?audioprune (?<args>[^#]*?)\s*(#.*)?$")]
     private static partial Regex CommandLine();
 }
+
+/// <summary>A mistyped or missing command name gets a message that helps.</summary>
+public sealed class CommandNameTests
+{
+    [Theory]
+    [InlineData(new[] { "inspct", "dcase21" }, "unknown command 'inspct'; did you mean 'inspect'?")]
+    [InlineData(new[] { "finetnue" }, "unknown command 'finetnue'; did you mean 'finetune'?")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'; the commands are quickstart, experiment,")]
+    [InlineData(new string[0], "give a command: quickstart, experiment,")]
+    public void TheCommandNameIsExplained(string[] args, string expected)
+    {
+        var result = CliRunner.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("audioprune: error: " + expected, result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}

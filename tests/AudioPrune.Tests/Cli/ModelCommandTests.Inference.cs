@@ -17,6 +17,7 @@ public sealed partial class ModelCommandTests
         Assert.Contains("balanced accuracy", torch.Output);
         Assert.Contains("true \\ predicted", torch.Output);
         Assert.Contains("skipped: 0 file(s)", torch.Output);
+        Assert.Contains($"wrote {torchJson}", torch.Output);
 
         using var a = JsonDocument.Parse(File.ReadAllText(torchJson));
         using var b = JsonDocument.Parse(File.ReadAllText(onnxJson));
@@ -49,6 +50,7 @@ public sealed partial class ModelCommandTests
         var result = CliRunner.Run("predict", fixture.Model, "--audio", wav, "--top", "2", "--json", json);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains(wav, result.Output);
+        Assert.Contains($"wrote {json}", result.Output);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var top = doc.RootElement[0].GetProperty("top").EnumerateArray().ToArray();
         Assert.Equal(2, top.Length);
