@@ -65,4 +65,13 @@ public static class InputLimits
 
     /// <summary>Largest compressed (OGG Vorbis) audio file, in bytes (256 MiB): it is checked page by page in memory.</summary>
     public const long MaxCompressedAudioBytes = 256L << 20;
+
+    /// <summary>Largest ONNX model file read whole, in bytes (1 GiB: the parameter limit's float32 weights); external data files are read apart.</summary>
+    public const long MaxOnnxModelBytes = 1L << 30;
+
+    /// <summary>Most nodes an imported ONNX graph may have; PyTorch's export of a large CNN has a few thousand.</summary>
+    public const int MaxOnnxNodes = 20_000;
+
+    /// <summary>Most elements one ONNX tensor (initializer or constant) may declare: the parameter limit.</summary>
+    public const long MaxOnnxTensorElements = MaxGraphParameters;
 }
