@@ -150,6 +150,17 @@ public sealed class OnnxImportTests
     }
 
     [Fact]
+    public void OnlyAudioPrunesOwnExportsAreRunAsTheyAre()
+    {
+        using var dir = new TempDirectory();
+        var model = OnnxImporter.Import(OnnxFixtureFiles.Onnx("plain_flatten"));
+        OnnxExporter.Write(model, dir.File("own.onnx"), new OnnxExportOptions());
+        Assert.True(OnnxImporter.IsAudioPruneExport(dir.File("own.onnx")));
+        Assert.False(OnnxImporter.IsAudioPruneExport(OnnxFixtureFiles.Onnx("plain_flatten")));
+        Assert.False(OnnxImporter.IsAudioPruneExport(Path.Combine(OnnxFixtureFiles.Folder, "bad", "truncated.onnx")));
+    }
+
+    [Fact]
     public void ModelLoaderImportsAForeignOnnxFile()
     {
         var model = ModelLoader.Load(OnnxFixtureFiles.Onnx("resnet_small"));

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using AudioPrune.Common;
 using Google.Protobuf;
 using Onnx;
@@ -28,11 +28,10 @@ internal sealed class OnnxTensorReader(string modelPath)
             throw Problem(tensor, $"declares {elements:N0} elements ({elements * width:N0} bytes) but holds {raw.Length:N0} bytes");
         return type switch
         {
-            DataType.Float => OnnxConstant.OfFloats(dims, raw is null ? Typed(tensor, tensor.FloatData, elements) : Floats(raw.Span)),
-            DataType.Double => OnnxConstant.OfFloats(dims, raw is null ? Typed(tensor, tensor.DoubleData, elements).Select(v => (float)v).ToArray()
-                : Doubles(raw.Span)),
-            DataType.Int64 => OnnxConstant.OfInts(dims, raw is null ? Typed(tensor, tensor.Int64Data, elements) : Longs(raw.Span)),
-            _ => OnnxConstant.OfInts(dims, raw is null ? Typed(tensor, tensor.Int32Data, elements).Select(v => (long)v).ToArray() : Int32s(raw.Span)),
+            DataType.Float => OnnxConstant.OfFloats(dims, raw is null ? Typed(tensor, tensor.FloatData, elements) : Raw<float>(raw)),
+            DataType.Double => OnnxConstant.OfFloats(dims, (raw is null ? Typed(tensor, tensor.DoubleData, elements) : Raw<double>(raw)).Select(v => (float)v).ToArray()),
+            DataType.Int64 => OnnxConstant.OfInts(dims, raw is null ? Typed(tensor, tensor.Int64Data, elements) : Raw<long>(raw)),
+            _ => OnnxConstant.OfInts(dims, (raw is null ? Typed(tensor, tensor.Int32Data, elements) : Raw<int>(raw)).Select(v => (long)v).ToArray()),
         };
     }
 
@@ -96,31 +95,6 @@ internal sealed class OnnxTensorReader(string modelPath)
 
     private UserInputException Problem(TensorProto tensor, string problem) => UserInputException.InFile(modelPath, $"tensor '{tensor.Name}' {problem}");
 
-    private static float[] Floats(ReadOnlySpan<byte> raw)
-    {
-        var values = new float[raw.Length / 4];
-        for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]);
-        return values;
-    }
-
-    private static float[] Doubles(ReadOnlySpan<byte> raw)
-    {
-        var values = new float[raw.Length / 8];
-        for (var i = 0; i < values.Length; i++) values[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]);
-        return values;
-    }
-
-    private static long[] Longs(ReadOnlySpan<byte> raw)
-    {
-        var values = new long[raw.Length / 8];
-        for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadInt64LittleEndian(raw[(8 * i)..]);
-        return values;
-    }
-
-    private static long[] Int32s(ReadOnlySpan<byte> raw)
-    {
-        var values = new long[raw.Length / 4];
-        for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadInt32LittleEndian(raw[(4 * i)..]);
-        return values;
-    }
+    /// <summary>Little-endian values of raw_data (the project runs on little-endian CPUs, as its exporter does).</summary>
+    private static T[] Raw<T>(ByteString raw) where T : struct => MemoryMarshal.Cast<byte, T>(raw.Span).ToArray();
 }
