@@ -5,12 +5,12 @@ using AudioPrune.Interop;
 
 namespace AudioPrune.Cli.Commands;
 
-/// <summary>audioprune import FILE --out M.safetensors [--graph G]: a model from Keras .h5 or PyTorch-named weights.</summary>
+/// <summary>audioprune import FILE --out M.safetensors [--graph G]: a model from Keras .h5, ONNX or PyTorch-named weights.</summary>
 public static class ImportCommand
 {
     public static Command Create(TextWriter output)
     {
-        var file = new Argument<string>("FILE") { Description = "A Keras .h5 model, a PyTorch state_dict (.pt/.pth) or a plain .safetensors file of PyTorch-named tensors" };
+        var file = new Argument<string>("FILE") { Description = "A Keras .h5 model, an ONNX model (e.g. exported by PyTorch), a PyTorch state_dict (.pt/.pth) or a plain .safetensors file of PyTorch-named tensors" };
         var graphOption = new Option<string?>("--graph")
         {
             Description = "The architecture for a weights-only file: a zoo name (dcase21, ...), a graph .json, or an AudioPrune model",
@@ -26,10 +26,12 @@ public static class ImportCommand
         var classes = new Option<int?>("--classes") { Description = "Number of classes of a zoo graph (default: the zoo's)" };
         var command = new Command("import", """
             Make an AudioPrune model from another tool's file.
-            Keras .h5 models (Sequential or functional CNNs) carry their own architecture; PyTorch state_dicts
+            Keras .h5 models (Sequential or functional CNNs) and ONNX models (CNNs exported by torch.onnx.export with a
+            dynamic batch axis) carry their own architecture; PyTorch state_dicts
             and plain safetensors need --graph, and every missing, unexpected or mis-shaped tensor is reported.
             Examples:
               audioprune import C123_best_model_dcase2021.h5 --out c123.safetensors
+              audioprune import resnet.onnx --out resnet.safetensors
               audioprune import weights.pt --graph dcase21 --out model.safetensors
               audioprune import weights.safetensors --graph pruned-graph.json --out model.safetensors
             """) { file, graphOption, outOption, input, classes, stripPrefix };
@@ -55,14 +57,14 @@ public static class ImportCommand
     private static ModelArtifact Import(string source, string? graph, Shape? input, int? classes, string? stripPrefix)
     {
         var extension = Path.GetExtension(source).ToLowerInvariant();
-        if (extension is ".h5" or ".hdf5")
+        if (extension is ".h5" or ".hdf5" or ".onnx")
         {
             if (graph is not null || stripPrefix is not null)
-                throw new UserInputException($"{source}: a Keras model carries its own architecture and names; drop --graph and --strip-prefix");
+                throw new UserInputException($"{source}: a {(extension == ".onnx" ? "ONNX" : "Keras")} model carries its own architecture and names; drop --graph and --strip-prefix");
             return ModelLoader.Load(source, input);
         }
         if (!StateDictImporter.Extensions.Contains(extension))
-            throw UserInputException.InFile(source, $"cannot import '{extension}' files (expected .h5, {string.Join(", ", StateDictImporter.Extensions)})");
+            throw UserInputException.InFile(source, $"cannot import '{extension}' files (expected .h5, .onnx, {string.Join(", ", StateDictImporter.Extensions)})");
         if (graph is null)
             throw UserInputException.InFile(source, "weights without an architecture: add --graph with a zoo name (e.g. dcase21) or a graph .json file");
         return StateDictImporter.Import(source, GraphSource.Resolve(graph, input, classes), stripPrefix);

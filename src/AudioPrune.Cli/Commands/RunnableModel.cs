@@ -5,12 +5,15 @@ using AudioPrune.Interop;
 
 namespace AudioPrune.Cli.Commands;
 
-/// <summary>MODEL and --engine of evaluate and predict: an artifact run by the chosen engine, or an exported .onnx file run by ONNX Runtime.</summary>
+/// <summary>
+/// MODEL and --engine of evaluate and predict: an artifact run by the chosen engine, or an .onnx file audioprune exported,
+/// run by ONNX Runtime. Any other .onnx file is imported (<see cref="AudioPrune.Interop.Onnx.Import.OnnxImporter"/>) and run like an artifact.
+/// </summary>
 public static class RunnableModel
 {
     public static (ModelArtifact Model, IInferenceEngine Engine) Open(string model, string? engine, int threads)
     {
-        if (OnnxModelFile.Is(model))
+        if (OnnxModelFile.Is(model) && AudioPrune.Interop.Onnx.Import.OnnxImporter.IsAudioPruneExport(model))
         {
             if (engine is not null && !engine.Equals("onnx", StringComparison.OrdinalIgnoreCase))
                 throw new UserInputException($"{model}: an .onnx model runs only with --engine onnx, not '{engine}'");

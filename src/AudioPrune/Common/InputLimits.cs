@@ -71,4 +71,13 @@ public static class InputLimits
 
     /// <summary>Most logical streams an OGG file may hold (a recording has one; chained files a few).</summary>
     public const int MaxOggStreams = 16;
+
+    /// <summary>Largest ONNX model file read whole, in bytes (1 GiB: the parameter limit's float32 weights); external data files are read apart.</summary>
+    public const long MaxOnnxModelBytes = 1L << 30;
+
+    /// <summary>Most nodes an imported ONNX graph may have; PyTorch's export of a large CNN has a few thousand.</summary>
+    public const int MaxOnnxNodes = 20_000;
+
+    /// <summary>Most elements one ONNX tensor (initializer or constant) may declare: the parameter limit.</summary>
+    public const long MaxOnnxTensorElements = MaxGraphParameters;
 }

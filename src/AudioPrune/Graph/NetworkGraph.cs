@@ -77,10 +77,13 @@ public sealed partial class NetworkGraph
 
     public ActivationKind? ProbabilityHead => Output is ActivationNode { IsProbabilityHead: true } head ? head.Kind : null;
 
+    /// <summary>Whether <paramref name="name"/> may name a node (see the pattern below).</summary>
+    public static bool IsValidNodeName(string? name) => !string.IsNullOrEmpty(name) && ValidName().IsMatch(name);
+
     private void Add(Node node)
     {
-        if (string.IsNullOrEmpty(node.Name) || !ValidName().IsMatch(node.Name))
-            throw new GraphException($"graph '{Name}': node name '{node.Name}' must be letters, digits and underscores, starting with a letter");
+        if (!IsValidNodeName(node.Name))
+            throw new GraphException($"graph '{Name}': node name '{node.Name}' must be letters, digits and underscores, starting with a letter, in parts joined by dots (a PyTorch module path like layer1.0.conv1)");
         if (node.Name == InputName || byName.ContainsKey(node.Name))
             throw new GraphException($"graph '{Name}': node name '{node.Name}' is used twice");
         if (node.Inputs is null || node.Inputs.Length == 0)
@@ -107,6 +110,7 @@ public sealed partial class NetworkGraph
 
     private static double ActivationBytes(Shape shape) => shape.Dims.Aggregate((double)sizeof(float), (a, d) => a * d);
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
+    /// <summary>"conv1", or a PyTorch module path "features.3.block.1.0": parts after a dot may start with a digit.</summary>
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")]
     private static partial Regex ValidName();
 }

@@ -19,6 +19,8 @@ namespace AudioPrune.Graph;
 [JsonDerivedType(typeof(LinearNode), "linear")]
 [JsonDerivedType(typeof(AddNode), "add")]
 [JsonDerivedType(typeof(ConcatNode), "concat")]
+[JsonDerivedType(typeof(MulNode), "mul")]
+[JsonDerivedType(typeof(ChannelSliceNode), "channel_slice")]
 public abstract record Node
 {
     public required string Name { get; init; }

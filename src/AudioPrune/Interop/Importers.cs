@@ -1,4 +1,5 @@
 using AudioPrune.Interop.Keras;
+using AudioPrune.Interop.Onnx.Import;
 
 namespace AudioPrune.Interop;
 
@@ -12,5 +13,6 @@ public static class Importers
     {
         ModelLoader.RegisterImporter(".h5", KerasImporter.Import);
         ModelLoader.RegisterImporter(".hdf5", KerasImporter.Import);
+        ModelLoader.RegisterImporter(".onnx", OnnxImporter.Import);
     }
 }

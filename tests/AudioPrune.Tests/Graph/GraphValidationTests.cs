@@ -50,8 +50,16 @@ public sealed class GraphValidationTests
             new NetworkGraph("g", new Shape(1, 8, 8), [Conv("a", "nowhere", 1, 4)])).Message);
         Assert.Contains("used twice", Assert.Throws<GraphException>(() =>
             new NetworkGraph("g", new Shape(1, 8, 8), [Conv("a", "input", 1, 4), Conv("a", "a", 4, 4)])).Message);
-        Assert.Contains("must be letters", Assert.Throws<GraphException>(() =>
-            new NetworkGraph("g", new Shape(1, 8, 8), [Conv("a.b", "input", 1, 4)])).Message);
+        foreach (var bad in new[] { "a-b", "a..b", "a.", "0.a" })
+            Assert.Contains("must be letters", Assert.Throws<GraphException>(() =>
+                new NetworkGraph("g", new Shape(1, 8, 8), [Conv(bad, "input", 1, 4)])).Message);
+    }
+
+    [Fact]
+    public void PyTorchModulePathsAreNodeNames()
+    {
+        var graph = new NetworkGraph("g", new Shape(1, 8, 8), [Conv("layer1.0.conv1", "input", 1, 4), Conv("features.3.block.1.0", "layer1.0.conv1", 4, 4)]);
+        Assert.Equal("layer1.0.conv1.weight", graph.ParameterTensors.First().Name);
     }
 
     [Fact]

@@ -14,6 +14,9 @@ public sealed record GlobalPoolNode : Node
     public required GlobalPoolKind Kind { get; init; }
     public required int[] Axes { get; init; }
 
+    /// <summary>Whether the reduced axes stay as size 1 (C x 1 x 1, as ONNX's GlobalAveragePool writes).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool KeepDims { get; init; }
+
     public override bool PassesChannelsThrough => true;
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)
@@ -23,7 +26,9 @@ public sealed record GlobalPoolNode : Node
             throw GraphException.At(this, "needs one or more distinct axes");
         if (Axes.Any(a => a < 1 || a >= input.Rank))
             throw GraphException.At(this, $"axes [{string.Join(',', Axes)}] must be between 1 and {input.Rank - 1} for the input {input}");
-        var kept = Enumerable.Range(0, input.Rank).Where(a => !Axes.Contains(a)).Select(a => input[a]).ToArray();
+        var kept = KeepDims
+            ? Enumerable.Range(0, input.Rank).Select(a => Axes.Contains(a) ? 1 : input[a]).ToArray()
+            : Enumerable.Range(0, input.Rank).Where(a => !Axes.Contains(a)).Select(a => input[a]).ToArray();
         return new Shape(kept);
     }
 }

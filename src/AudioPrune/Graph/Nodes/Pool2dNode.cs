@@ -5,13 +5,16 @@ namespace AudioPrune.Graph.Nodes;
 [JsonConverter(typeof(JsonStringEnumConverter<PoolKind>))]
 public enum PoolKind { Max, Avg }
 
-/// <summary>Windowed max or average pooling (floor mode; average excludes padding).</summary>
+/// <summary>Windowed max or average pooling (floor mode; average excludes padding unless <see cref="CountIncludePad"/>).</summary>
 public sealed record Pool2dNode : Node
 {
     public required PoolKind Kind { get; init; }
     public required Size2 Kernel { get; init; }
     public required Size2 Stride { get; init; }
     public Size2 Padding { get; init; } = Size2.Square(0);
+
+    /// <summary>Whether an average divides by the whole window, padding included (PyTorch's AvgPool2d default).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool CountIncludePad { get; init; }
 
     public override bool PassesChannelsThrough => true;
 

@@ -12,7 +12,9 @@ namespace AudioPrune.Graph.Torch;
 /// keys are the graph's parameter names. Input is (N, C, H, W) or (N, features); output is the graph output.
 /// Feature maps are kept in the <see cref="ActivationLayout"/> chosen for the network and the CPU; on CPUs with
 /// channel blocks, pruned widths run padded to whole blocks (<see cref="ChannelPadding"/>), which only the module's
-/// own tensors show: weights go in and out at the graph's shapes.
+/// own tensors show: weights go in and out at the graph's shapes. TorchSharp refuses dots in submodule names, so a
+/// node named by a PyTorch module path ("layer1.0.conv1") is registered with its dots as hyphens, which no node name
+/// contains (<see cref="ModuleName"/>); the weights still go in and out under the graph's names.
 /// </summary>
 public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 {
@@ -42,7 +44,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
             var layer = CreateLayer(node, physical.ShapeOf(node.Inputs[0]));
             if (layer is null) continue;
             layers[node.Name] = layer;
-            register_module(node.Name, layer);
+            register_module(ModuleName(node.Name), layer);
         }
         inPlaceActivations = InPlaceActivations(physical);
     }
@@ -89,11 +91,11 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         weights.EnsureMatches(graph, $"weights for '{graph.Name}'");
         var state = state_dict();
         using var _ = no_grad();
-        foreach (var (name, spec, _) in physical.ParameterTensors)
+        foreach (var (name, spec, node) in physical.ParameterTensors)
         {
             var tensor = weights[name];
             using var source = torch.tensor(tensor.Data, tensor.Shape.Select(d => (long)d).ToArray());
-            var target = state[name];
+            var target = state[StateKey(node, spec)];
             if (!target.shape.SequenceEqual(source.shape)) target.fill_(ChannelPadding.FillValue(spec));
             using var real = ChannelPadding.RealPart(target, source.shape);
             real.copy_(source);
@@ -105,14 +107,20 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     {
         var state = state_dict();
         var weights = new WeightMap();
-        foreach (var (name, spec, _) in graph.ParameterTensors)
+        foreach (var (name, spec, node) in graph.ParameterTensors)
         {
-            using var real = ChannelPadding.RealPart(state[name].detach(), spec.Shape.Select(d => (long)d).ToArray());
+            using var real = ChannelPadding.RealPart(state[StateKey(node, spec)].detach(), spec.Shape.Select(d => (long)d).ToArray());
             var t = real.cpu().contiguous();
             weights[name] = new TensorData(t.shape.Select(d => (int)d).ToArray(), t.data<float>().ToArray());
         }
         return weights;
     }
+
+    /// <summary>The submodule name of a node: its name with dots as hyphens (one-to-one, as node names have no hyphens).</summary>
+    public static string ModuleName(string nodeName) => nodeName.Replace('.', '-');
+
+    /// <summary>The module's state_dict key of a node's parameter.</summary>
+    private static string StateKey(Node node, ParameterSpec spec) => spec.FullName(ModuleName(node.Name));
 
     private static nn.Module<Tensor, Tensor>? CreateLayer(Node node, Shape input) => node switch
     {
@@ -136,6 +144,8 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         GlobalPoolNode g => GlobalPool(g, inputs[0]),
         FlattenNode => inputs[0].flatten(1),
         AddNode => inputs.Skip(1).Aggregate(inputs[0], (sum, t) => sum + t),
+        MulNode => inputs[0] * inputs[1],
+        ChannelSliceNode s => inputs[0].narrow(1, s.Start, s.Count),
         ConcatNode c => torch.cat(inputs, c.Axis + 1),
         _ => throw new GraphException($"node '{node.Name}': op '{node.Op}' has no TorchSharp implementation"),
     };
@@ -194,6 +204,10 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         ActivationKind.Elu => nn.functional.elu(x, 1.0),
         ActivationKind.Gelu => nn.functional.gelu(x),
         ActivationKind.Softmax => torch.softmax(x, 1),
+        ActivationKind.HardSigmoid => (x * a.HardSigmoidAlpha + a.HardSigmoidBeta).clamp(0, 1),
+        ActivationKind.HardSwish => nn.functional.hardswish(x),
+        ActivationKind.Silu => nn.functional.silu(x),
+        ActivationKind.Clip => x.clamp(a.Min, a.Max),
         _ => throw new GraphException($"node '{a.Name}': activation {a.Kind} has no TorchSharp implementation"),
     };
 
@@ -201,7 +215,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     {
         PoolKind.Max when NonOverlappingMaxPool.Supports(p) && NonOverlappingMaxPool.Accepts(x) => NonOverlappingMaxPool.Run(x, p.Kernel),
         PoolKind.Max => nn.functional.max_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W]),
-        _ => nn.functional.avg_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W], count_include_pad: false),
+        _ => nn.functional.avg_pool2d(x, [p.Kernel.H, p.Kernel.W], [p.Stride.H, p.Stride.W], [p.Padding.H, p.Padding.W], count_include_pad: p.CountIncludePad),
     };
 
     private static Tensor GlobalPool(GlobalPoolNode g, Tensor x)
@@ -209,9 +223,9 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         var dims = g.Axes.Select(a => (long)a + 1).ToArray();
         return g.Kind switch
         {
-            GlobalPoolKind.Avg => x.mean(dims),
-            GlobalPoolKind.Max => x.amax(dims),
-            _ => x.mean(dims) + x.amax(dims),
+            GlobalPoolKind.Avg => x.mean(dims, g.KeepDims),
+            GlobalPoolKind.Max => x.amax(dims, g.KeepDims),
+            _ => x.mean(dims, g.KeepDims) + x.amax(dims, g.KeepDims),
         };
     }
 }

@@ -121,9 +121,7 @@ internal static class ConvolutionWriter
     private static string Slice(OnnxGraphWriter writer, string x, ChannelRange chunk, string nodeName)
     {
         var sliced = writer.Unique($"{nodeName}_channels{chunk.Start}");
-        writer.Node("Slice", sliced,
-            [x, writer.Int64Initializer($"{sliced}_starts", [chunk.Start]), writer.Int64Initializer($"{sliced}_ends", [chunk.Start + chunk.Count]),
-             writer.Int64Initializer($"{sliced}_axes", [1])], sliced);
+        writer.ChannelSlice(x, sliced, sliced, chunk.Start, chunk.Count);
         return sliced;
     }
 

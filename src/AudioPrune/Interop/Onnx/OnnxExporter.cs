@@ -176,7 +176,7 @@ public static class OnnxExporter
                         OnnxGraphWriter.Ints("kernel_shape", kernel.H, kernel.W), OnnxGraphWriter.Ints("strides", stride.H, stride.W),
                         OnnxGraphWriter.Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W),
                     };
-                    if (p.Kind == PoolKind.Avg) attributes.Add(OnnxGraphWriter.Int("count_include_pad", 0));
+                    if (p.Kind == PoolKind.Avg) attributes.Add(OnnxGraphWriter.Int("count_include_pad", p.CountIncludePad ? 1 : 0));
                     writer.Node(p.Kind == PoolKind.Max ? "MaxPool" : "AveragePool", p.Name, x, y, [.. attributes]);
                     break;
                 case GlobalPoolNode g:
@@ -195,6 +195,12 @@ public static class OnnxExporter
                     break;
                 case ConcatNode c:
                     writer.Node("Concat", c.Name, x, y, OnnxGraphWriter.Int("axis", c.Axis + 1));
+                    break;
+                case MulNode m:
+                    writer.Node("Mul", m.Name, x, y); // ONNX broadcasts a (N, C, 1, 1) gate over (N, C, H, W)
+                    break;
+                case ChannelSliceNode s:
+                    writer.ChannelSlice(x[0], y, s.Name, s.Start, s.Count);
                     break;
                 default:
                     throw new GraphException($"node '{node.Name}': op '{node.Op}' has no ONNX export");
@@ -249,6 +255,17 @@ public static class OnnxExporter
                 case ActivationKind.Elu: writer.Node("Elu", a.Name, [x], y, OnnxGraphWriter.Float("alpha", 1.0)); break;
                 case ActivationKind.Softmax: writer.Node("Softmax", a.Name, [x], y, OnnxGraphWriter.Int("axis", 1)); break;
                 case ActivationKind.Gelu when options.Opset >= 20: writer.Node("Gelu", a.Name, [x], y); break;
+                case ActivationKind.HardSigmoid:
+                    writer.Node("HardSigmoid", a.Name, [x], y, OnnxGraphWriter.Float("alpha", a.HardSigmoidAlpha), OnnxGraphWriter.Float("beta", a.HardSigmoidBeta));
+                    break;
+                case ActivationKind.HardSwish when options.Opset >= 14: writer.Node("HardSwish", a.Name, [x], y); break;
+                case ActivationKind.HardSwish: Gated(a.Name, "HardSigmoid", x, y, OnnxGraphWriter.Float("alpha", ActivationNode.DefaultHardSigmoidAlpha)); break;
+                case ActivationKind.Silu: Gated(a.Name, "Sigmoid", x, y); break;
+                case ActivationKind.Clip:
+                    string[] bounds = [x, a.Min is { } min ? writer.ScalarInitializer($"{a.Name}_min", (float)min) : "",
+                        a.Max is { } max ? writer.ScalarInitializer($"{a.Name}_max", (float)max) : ""];
+                    writer.Node("Clip", a.Name, bounds.Reverse().SkipWhile(b => b.Length == 0).Reverse(), y);
+                    break;
                 case ActivationKind.Gelu:
                     // Exact GELU before opset 20: 0.5 * x * (1 + erf(x / sqrt(2))).
                     var scaled = writer.Unique($"{a.Name}_scaled");
@@ -266,25 +283,33 @@ public static class OnnxExporter
             }
         }
 
+        /// <summary>x times gate(x): SiLU with Sigmoid, HardSwish with HardSigmoid (as PyTorch exports them).</summary>
+        private void Gated(string name, string gate, string x, string y, params AttributeProto[] attributes)
+        {
+            var gated = writer.Unique($"{name}_gate");
+            writer.Node(gate, gated, [x], gated, attributes);
+            writer.Node("Mul", name, [x, gated], y);
+        }
+
         private void GlobalPool(GlobalPoolNode g, string x, string y)
         {
             var axes = g.Axes.Select(a => (long)a + 1).ToArray();
             if (g.Kind != GlobalPoolKind.AvgPlusMax)
             {
-                Reduce(g.Kind == GlobalPoolKind.Avg ? "ReduceMean" : "ReduceMax", g.Name, x, y, axes);
+                Reduce(g.Kind == GlobalPoolKind.Avg ? "ReduceMean" : "ReduceMax", g.Name, x, y, axes, g.KeepDims);
                 return;
             }
             var mean = writer.Unique($"{g.Name}_mean");
             var max = writer.Unique($"{g.Name}_max");
-            Reduce("ReduceMean", mean, x, mean, axes);
-            Reduce("ReduceMax", max, x, max, axes);
+            Reduce("ReduceMean", mean, x, mean, axes, g.KeepDims);
+            Reduce("ReduceMax", max, x, max, axes, g.KeepDims);
             writer.Node("Add", g.Name, [mean, max], y);
         }
 
         /// <summary>ReduceMean/ReduceMax took axes as an attribute until opset 18, as an input from then on.</summary>
-        private void Reduce(string op, string name, string x, string y, long[] axes)
+        private void Reduce(string op, string name, string x, string y, long[] axes, bool keepDims)
         {
-            var keep = OnnxGraphWriter.Int("keepdims", 0);
+            var keep = OnnxGraphWriter.Int("keepdims", keepDims ? 1 : 0);
             if (options.Opset >= 18) writer.Node(op, name, [x, writer.Int64Initializer($"{name}_axes", axes)], y, keep);
             else writer.Node(op, name, [x], y, OnnxGraphWriter.Ints("axes", axes), keep);
         }

@@ -45,6 +45,11 @@ internal sealed class OnnxGraphWriter
         }
     }
 
+    /// <summary>Channels [start, start + count) of the (N, C, ...) tensor <paramref name="x"/> into <paramref name="y"/>: a Slice on axis 1.</summary>
+    public void ChannelSlice(string x, string y, string name, long start, long count) =>
+        Node("Slice", name,
+            [x, Int64Initializer($"{name}_starts", [start]), Int64Initializer($"{name}_ends", [start + count]), Int64Initializer($"{name}_axes", [1])], y);
+
     public string Initializer(string name, TensorData data)
     {
         var tensor = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
