@@ -4,11 +4,12 @@ using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop;
 using AudioPrune.Interop.Onnx;
+using AudioPrune.Pruning.Dependency;
 using AudioPrune.Reports;
 
 namespace AudioPrune.Cli.Commands;
 
-/// <summary>audioprune inspect MODEL: per-layer shapes, parameters, MACs and memory.</summary>
+/// <summary>audioprune inspect MODEL: per-layer shapes, parameters, MACs and memory, then the channel groups.</summary>
 public static class InspectCommand
 {
     public static Command Create(TextWriter output)
@@ -20,7 +21,8 @@ public static class InspectCommand
             "Add the multiply-adds ONNX Runtime executes per layer with its convolutions in this layout " +
             "(the export's --conv-layout; auto: this CPU's)");
         var command = new Command("inspect", """
-            Show a network layer by layer: output shape, parameters, MACs, activation bytes, and totals.
+            Show a network layer by layer: output shape, parameters, MACs, activation bytes, and totals;
+            then its channel groups (channels that must be pruned together) and whether each can be pruned.
             Examples:
               audioprune inspect dcase21
               audioprune inspect vggish --json vggish.json
@@ -35,9 +37,11 @@ public static class InspectCommand
             var report = ComplexityReport.Of(graph);
             var executed = parse.GetValue(layout) is { } layoutName ? ExecutedColumn(graph, ConvolutionLayouts.Parse(layoutName)) : null;
             ComplexityTable.Write(report, output, executed);
+            var groups = ChannelGroupReport.Of(ChannelDependency.Analyse(graph));
+            ChannelGroupReport.Write(groups, output);
             if (jsonPath is not null)
             {
-                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(ComplexityJson.From(report, executed), ReportJson.Options));
+                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(ComplexityJson.From(report, executed, groups), ReportJson.Options));
                 output.WriteLine($"wrote {jsonPath}");
             }
             return CliApp.Ok;

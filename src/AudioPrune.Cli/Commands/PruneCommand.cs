@@ -23,7 +23,7 @@ public static class PruneCommand
         {
             Description = $"Pruning criterion: {string.Join(", ", CriterionCatalog.Names)} (not needed with --plan-in)",
         };
-        var layers = new Option<string?>("--layers") { Description = "Conv layers to prune: names, conv indices or globs, comma-separated (default: all conv layers)" };
+        var layers = new Option<string?>("--layers") { Description = "Channel groups to prune: group or member names, conv indices or globs, comma-separated (default: every prunable group; `inspect` lists them)" };
         var ratio = new Option<double?>("--ratio") { Description = "Fraction p of each layer's filters to prune; kept = ceil((1-p) F)" };
         var keep = new Option<string?>("--keep") { Description = "Kept filters per selected layer (n,n,...), or one count for all", HelpName = "N,N,..." };
         var matchPlan = new Option<string?>("--match-plan") { Description = "Take the kept counts from this plan.json (equal-count comparisons)", HelpName = "FILE" };

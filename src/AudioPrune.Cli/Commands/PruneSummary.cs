@@ -25,7 +25,9 @@ public sealed record PruneSummary(
     {
         var before = ComplexityReport.Of(original).Layers.ToDictionary(l => l.Name);
         var after = ComplexityReport.Of(result.Graph).Layers.ToDictionary(l => l.Name);
-        var decisions = result.Plan.Layers.ToDictionary(l => l.Name);
+        // Every conv of a coupled group shows its group's counts.
+        var decisions = result.Plan.Layers.SelectMany(l => (l.Group?.Convs ?? [l.Name]).Select(conv => (conv, l)))
+            .GroupBy(p => p.conv).ToDictionary(g => g.Key, g => g.First().l);
         var rows = original.Nodes
             .Where(n => before[n.Name].ParamsTotal > 0 || before[n.Name].Macs > 0)
             .Select(n => new Row(n.Name, n.Op, decisions.GetValueOrDefault(n.Name)?.Filters, decisions.GetValueOrDefault(n.Name)?.KeptCount,

@@ -40,36 +40,42 @@ public sealed class SurgeryTests
         AssertEquivalent(ModelZoo.Create("cnn10", classes: 10, input: new Shape(1, 64, 64)).Graph, "opnorm", seed: 4);
 
     [Fact]
-    public void Add_of_a_pruned_branch_is_refused_naming_the_node()
+    public void Add_couples_its_branches_so_pruning_the_group_cuts_both_and_a_member_name_is_refused()
     {
         var graph = Branches(new AddNode { Name = "sum", Inputs = ["a", "b"] });
         var weights = WeightInitializer.Initialize(graph, 0);
-        var e = Assert.Throws<UserInputException>(() => NetworkSurgery.Apply(graph, weights, new Dictionary<string, int[]> { ["a"] = [0, 1] }));
-        Assert.Contains("'sum'", e.Message);
+        var (newGraph, newWeights) = NetworkSurgery.Apply(graph, weights, new Dictionary<string, int[]> { ["a"] = [0, 2] });
+        Assert.Equal(2, ((Conv2dNode)newGraph["a"]).OutChannels);
+        Assert.Equal(2, ((Conv2dNode)newGraph["b"]).OutChannels);
+        Assert.Equal(weights["b.bias"].Data[2], newWeights["b.bias"].Data[1]);
+        var e = Assert.Throws<UserInputException>(() => NetworkSurgery.Apply(graph, weights, new Dictionary<string, int[]> { ["b"] = [0, 1] }));
+        Assert.Contains("group 'a'", e.Message);
     }
 
     [Fact]
-    public void Concat_of_a_pruned_branch_is_refused_naming_the_node()
+    public void Concat_maps_a_pruned_branch_to_its_channel_range_of_the_joined_map()
     {
         var graph = Branches(new ConcatNode { Name = "joined", Inputs = ["a", "b"] });
         var weights = WeightInitializer.Initialize(graph, 0);
-        var e = Assert.Throws<UserInputException>(() => NetworkSurgery.Apply(graph, weights, new Dictionary<string, int[]> { ["b"] = [1] }));
-        Assert.Contains("'joined'", e.Message);
+        var (newGraph, newWeights) = NetworkSurgery.Apply(graph, weights, new Dictionary<string, int[]> { ["b"] = [1] });
+        Assert.Equal(5, ((LinearNode)newGraph["fc"]).InFeatures);
+        var fc = weights["fc.weight"];
+        Assert.Equal(new[] { 0, 1, 2, 3, 5 }.Select(c => fc.Data[c]), newWeights["fc.weight"].Data.Take(5));
     }
 
     [Fact]
-    public void Grouped_conv_after_a_pruned_conv_is_refused_naming_it()
+    public void Grouped_conv_that_is_not_depthwise_is_refused_naming_it()
     {
         var graph = new NetworkGraph("grouped", new Shape(1, 8, 8),
         [
             new Conv2dNode { Name = "a", Inputs = ["input"], InChannels = 1, OutChannels = 4, Kernel = Size2.Square(3) },
-            new Conv2dNode { Name = "depthwise", Inputs = ["a"], InChannels = 4, OutChannels = 4, Kernel = Size2.Square(3), Groups = 4 },
-            new GlobalPoolNode { Name = "pool", Inputs = ["depthwise"], Kind = GlobalPoolKind.Avg, Axes = [1, 2] },
+            new Conv2dNode { Name = "pairs", Inputs = ["a"], InChannels = 4, OutChannels = 4, Kernel = Size2.Square(3), Groups = 2 },
+            new GlobalPoolNode { Name = "pool", Inputs = ["pairs"], Kind = GlobalPoolKind.Avg, Axes = [1, 2] },
             new LinearNode { Name = "fc", Inputs = ["pool"], InFeatures = 4, OutFeatures = 2 },
         ]);
         var e = Assert.Throws<UserInputException>(() =>
             NetworkSurgery.Apply(graph, WeightInitializer.Initialize(graph, 0), new Dictionary<string, int[]> { ["a"] = [0, 2] }));
-        Assert.Contains("'depthwise'", e.Message);
+        Assert.Contains("'pairs'", e.Message);
     }
 
     [Fact]

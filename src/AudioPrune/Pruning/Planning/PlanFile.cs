@@ -29,9 +29,11 @@ public static class PlanFile
         {
             throw UserInputException.InFile(path, $"not a pruning plan: {e.Message.ReplaceLineEndings(" ")}");
         }
-        if (plan is null || plan.Format != PruningPlan.CurrentFormat || plan.Layers is null)
-            throw UserInputException.InFile(path, $"not a pruning plan (format '{plan?.Format}', expected '{PruningPlan.CurrentFormat}')");
+        if (plan is null || !PruningPlan.ReadableFormats.Contains(plan.Format) || plan.Layers is null)
+            throw UserInputException.InFile(path, $"not a pruning plan (format '{plan?.Format}', expected {string.Join(" or ", PruningPlan.ReadableFormats.Select(f => $"'{f}'"))})");
         PlanValidator.EnsureWellFormed(plan.Layers, path);
+        if (plan.Format == PruningPlan.Format1 && plan.Layers.FirstOrDefault(l => l.Group is not null) is { } grouped)
+            throw UserInputException.InFile(path, $"layer '{grouped.Name}' records a channel group, which format '{PruningPlan.Format1}' has not; the plan is damaged");
         return plan;
     }
 

@@ -1,13 +1,14 @@
 using AudioPrune.Common;
 using AudioPrune.Graph;
-using AudioPrune.Graph.Nodes;
+using AudioPrune.Pruning.Dependency;
 
 namespace AudioPrune.Pruning.Planning;
 
 /// <summary>
 /// The one set of checks every plan passes, whether the program made it or a file brought it (--match-plan,
-/// --plan-in): each layer named once and a conv layer of the model, at its recorded conv index, its filter count the
-/// model's real layer width (never the plan's own word), its kept filters non-empty, ascending, distinct and in range,
+/// --plan-in): each layer named once and a prunable channel group of the model (a plain conv layer, or a coupled
+/// group whose recorded convs and nodes are the model's), at its recorded conv index, its filter count the model's
+/// real group width (never the plan's own word), its kept filters non-empty, ascending, distinct and in range,
 /// its pruned filters exactly the rest, and no list longer than <see cref="InputLimits.MaxPlanListEntries"/>.
 /// </summary>
 public static class PlanValidator
@@ -19,29 +20,46 @@ public static class PlanValidator
         for (var i = 0; i < layers.Count; i++)
         {
             var layer = layers[i];
-            if (layer?.Name is null || layer.Kept is null)
-                throw UserInputException.InFile(source, $"layers[{i}] has no name or no kept filters; the plan is damaged");
+            if (layer?.Name is null || layer.Kept is null || layer.Group is { Convs: null } or { Nodes: null })
+                throw UserInputException.InFile(source, $"layers[{i}] has no name, no kept filters or a group without members; the plan is damaged");
             if (!names.Add(layer.Name)) throw UserInputException.InFile(source, $"layer '{layer.Name}' appears twice; the plan is damaged");
-            var longest = Math.Max(layer.Kept.Length, layer.Pruned?.Length ?? 0);
+            var longest = new[] { layer.Kept.Length, layer.Pruned?.Length ?? 0, layer.Group?.Nodes.Length ?? 0 }.Max();
             if (longest > InputLimits.MaxPlanListEntries)
                 throw Bad(source, layer, $"lists {longest:N0} filters; a plan may list at most {InputLimits.MaxPlanListEntries:N0} per layer");
         }
     }
 
-    /// <summary>Every check, against the model the plan is applied to.</summary>
-    public static void Ensure(IReadOnlyList<LayerDecision> layers, NetworkGraph graph, string source)
+    /// <summary>Every check, against the model the plan is applied to (given as its channel groups).</summary>
+    public static void Ensure(IReadOnlyList<LayerDecision> layers, ChannelGroups groups, string source)
     {
         EnsureWellFormed(layers, source);
-        var convIndex = graph.ConvLayers.Select((c, i) => (c, i)).ToDictionary(x => x.c.Name, x => x.i, StringComparer.Ordinal);
+        var graph = groups.Graph;
         foreach (var layer in layers)
         {
-            if (!convIndex.TryGetValue(layer.Name, out var index))
-                throw Bad(source, layer, $"is not a conv layer of '{graph.Name}' (its conv layers: {string.Join(", ", convIndex.Keys.Take(12))})");
-            var width = ((Conv2dNode)graph[layer.Name]).OutChannels;
+            var group = groups.ConvGroups.FirstOrDefault(g => g.Name == layer.Name)
+                ?? throw Bad(source, layer, $"is not a conv layer or channel group of '{graph.Name}' (its groups: {string.Join(", ", groups.ConvGroups.Select(g => g.Name).Take(12))})");
+            if (group.WhyNot is { } why) throw Bad(source, layer, $"the model's group cannot be pruned: {why}");
+            EnsureMembers(layer, group, source);
+            var width = group.Channels;
             if (layer.Filters != width) throw Bad(source, layer, $"the plan says {layer.Filters} filters, the model's layer has {width}");
+            var index = groups.ConvIndexOf(group);
             if (layer.Index != index) throw Bad(source, layer, $"recorded as conv layer {layer.Index}, the model's is {index}");
             EnsureKept(layer, width, source);
         }
+    }
+
+    /// <summary>A plain layer has no group record; a coupled group's record names exactly the model's members.</summary>
+    private static void EnsureMembers(LayerDecision layer, ChannelGroup group, string source)
+    {
+        if (layer.Group is null)
+        {
+            if (!group.IsPlainLayer)
+                throw Bad(source, layer, $"is coupled with {string.Join(", ", group.Sources.Skip(1).Select(s => s.Conv.Name).DefaultIfEmpty("other channels"))} in the model, which the plan does not record; make a plan for this model");
+            return;
+        }
+        var expected = GroupRecord.Of(group);
+        if (!layer.Group.Convs.SequenceEqual(expected.Convs) || !layer.Group.Nodes.SequenceEqual(expected.Nodes))
+            throw Bad(source, layer, $"the plan's group has convs [{string.Join(", ", layer.Group.Convs)}], the model's [{string.Join(", ", expected.Convs)}] over nodes [{string.Join(", ", expected.Nodes)}]");
     }
 
     private static void EnsureKept(LayerDecision layer, int width, string source)

@@ -16,7 +16,18 @@ public sealed record PruningPlan(
     ComplexitySummary After,
     string[]? Notes = null)
 {
-    public const string CurrentFormat = "audioprune-plan/1";
+    /// <summary>Plans whose layers are all plain conv layers (what every plan was before channel groups).</summary>
+    public const string Format1 = "audioprune-plan/1";
+
+    /// <summary>Plans with at least one coupled group: its layers may carry a <see cref="GroupRecord"/>.</summary>
+    public const string Format2 = "audioprune-plan/2";
+
+    public const string CurrentFormat = Format2;
+
+    public static readonly string[] ReadableFormats = [Format1, Format2];
+
+    /// <summary>The oldest format that holds the decisions, so plans of plain networks stay readable by older releases.</summary>
+    public static string FormatFor(IEnumerable<LayerDecision> layers) => layers.Any(l => l.Group is not null) ? Format2 : Format1;
 
     public ComplexityReduction Reduction => new(
         Percent(Before.ParamsTotal, After.ParamsTotal), Percent(Before.ParamsTrainable, After.ParamsTrainable), Percent(Before.Macs, After.Macs));
@@ -29,7 +40,10 @@ public sealed record PlanOptions(
     string Representation, string? Landmarks, string LandmarkChoice, int? Rank, int Seed,
     double? Ratio, int[]? Keep, int? RoundTo, string? MatchPlan, string? PlanIn);
 
-/// <summary>One pruned conv layer.</summary>
+/// <summary>
+/// One pruned channel group: a plain conv layer (named after it, <see cref="Group"/> null) or a coupled group (named
+/// after its first conv; kept and pruned are group channels, which are that conv's filters).
+/// </summary>
 public sealed record LayerDecision(
     string Name,
     int Index,
@@ -45,9 +59,20 @@ public sealed record LayerDecision(
     NystromRecord? Nystrom = null,
     int[]? DegenerateFilters = null,
     int[]? ZeroFilters = null,
-    string[]? Notes = null)
+    string[]? Notes = null,
+    GroupRecord? Group = null)
 {
     public int KeptCount => Kept.Length;
+}
+
+/// <summary>
+/// A coupled group's members, so a plan says what it cut and is refused by a model whose groups differ: the convs
+/// whose filters are scored and cut, and every node whose output carries the group's channels.
+/// </summary>
+public sealed record GroupRecord(string[] Convs, string[] Nodes)
+{
+    public static GroupRecord Of(Dependency.ChannelGroup group) =>
+        new(group.Sources.Select(s => s.Conv.Name).ToArray(), group.Nodes.ToArray());
 }
 
 public sealed record NystromRecord(int M, int K, int[] LandmarkFilters, string Choice, double? Error);

@@ -1,109 +1,70 @@
 using AudioPrune.Common;
 using AudioPrune.Graph;
-using AudioPrune.Graph.Nodes;
+using AudioPrune.Pruning.Dependency;
 
 namespace AudioPrune.Pruning.Surgery;
 
 /// <summary>
-/// Rebuilds a network without the pruned filters (METHOD.md section 4). Kept channels are propagated along the
-/// graph: every node's output carries the list of original feature indices it still holds on axis 0 (null = all).
-/// Convs and batch norms are cut on their outputs, the next conv and a Linear after flatten or global pooling on
-/// their inputs; element-wise nodes pass the list on. Couplings that would need several layers to agree (add,
-/// concat, grouped convs) or that would change the network's output are refused, naming the node.
+/// Rebuilds a network without the pruned channels of some channel groups (METHOD.md section 4, generalised in
+/// docs/method-groups.md). Every member of a pruned group is cut consistently: each member tensor loses the units of
+/// the pruned channels, each parameter axis declared to follow a member tensor is sliced to the kept units, and each
+/// node's channel rule refits its sizes. Groups that cannot be pruned (reaching the network output, an unsupported
+/// node, a non-depthwise grouped conv) are refused with the reason. The new graph is validated by construction.
 /// </summary>
 public static class NetworkSurgery
 {
+    /// <param name="keptByGroup">Kept group channels (ascending) by group name; a plain conv's group is named after it.</param>
     public static (NetworkGraph Graph, WeightMap Weights) Apply(
-        NetworkGraph graph, WeightMap weights, IReadOnlyDictionary<string, int[]> keptByConv)
+        NetworkGraph graph, WeightMap weights, IReadOnlyDictionary<string, int[]> keptByGroup, ChannelGroups? groups = null)
     {
-        foreach (var (layer, kept) in keptByConv)
-        {
-            if (!graph.Contains(layer) || graph[layer] is not Conv2dNode conv)
-                throw new UserInputException($"layer '{layer}': not a conv layer of '{graph.Name}'");
-            CheckKept(layer, kept, conv.OutChannels);
-        }
-        var maps = new Dictionary<string, int[]?>(StringComparer.Ordinal) { [NetworkGraph.InputName] = null };
-        var replacements = new Dictionary<string, Node>(StringComparer.Ordinal);
+        groups ??= ChannelDependency.Analyse(graph);
+        var kept = KeptUnits(graph, groups, keptByGroup);
         var sliced = new Dictionary<string, TensorData>(StringComparer.Ordinal);
-
-        foreach (var node in graph.Nodes)
-        {
-            var inputs = node.Inputs.Select(i => maps[i]).ToArray();
-            var incoming = inputs.Length == 1 ? inputs[0] : null;
-            if (inputs.Length > 1 && inputs.Any(m => m is not null))
-                throw new UserInputException($"layer '{node.Name}': {node.Op} couples channels of several branches, and one of them is pruned; pruning into an {node.Op} is not supported");
-            switch (node)
-            {
-                case Conv2dNode conv:
-                    maps[node.Name] = Conv(conv, incoming, keptByConv.GetValueOrDefault(conv.Name), weights, replacements, sliced);
-                    break;
-                case BatchNormNode { Axis: 0 } bn when incoming is not null:
-                    replacements[bn.Name] = bn with { Channels = incoming.Length };
-                    foreach (var p in bn.Parameters) Slice(sliced, weights, p.FullName(bn.Name), 0, incoming);
-                    maps[node.Name] = incoming;
-                    break;
-                case FlattenNode when incoming is not null:
-                    maps[node.Name] = Expand(incoming, graph.ShapeOf(node.Inputs[0]));
-                    break;
-                case LinearNode linear when incoming is not null:
-                    replacements[linear.Name] = linear with { InFeatures = incoming.Length };
-                    Slice(sliced, weights, $"{linear.Name}.weight", 1, incoming);
-                    maps[node.Name] = null;
-                    break;
-                default:
-                    if (incoming is not null && !node.PassesChannelsThrough)
-                        throw new UserInputException($"layer '{node.Name}': a {node.Op} node reads pruned channels and cannot pass them on; prune fewer layers");
-                    maps[node.Name] = incoming;
-                    break;
-            }
-        }
-        if (maps[graph.Output.Name] is not null)
-            throw new UserInputException($"layer '{graph.Output.Name}': the network's output would lose channels; do not prune the layer that produces it");
-
+        // A tensor split over several groups (by a concat) lists its parameter slices in each: slice once.
+        foreach (var p in groups.All.SelectMany(g => g.Parameters).Distinct().Where(p => kept.ContainsKey(p.Tensor)))
+            sliced[p.Parameter] = TensorSlicing.Select(sliced.GetValueOrDefault(p.Parameter) ?? weights[p.Parameter], p.Axis, kept[p.Tensor]);
+        var cut = new ChannelCut(kept, t => graph.ShapeOf(t)[0]);
+        var replacements = graph.Nodes.ToDictionary(n => n.Name, n => groups.Rules.For(n).Resize(n, cut), StringComparer.Ordinal);
         var newGraph = graph.WithNodes(replacements);
         var newWeights = new WeightMap(weights.Entries.Select(e =>
             new KeyValuePair<string, TensorData>(e.Key, sliced.TryGetValue(e.Key, out var t) ? t : e.Value)));
         return (newGraph, newWeights.OrderedLike(newGraph));
     }
 
-    private static int[]? Conv(Conv2dNode conv, int[]? incoming, int[]? kept, WeightMap weights,
-        Dictionary<string, Node> replacements, Dictionary<string, TensorData> sliced)
+    /// <summary>For every tensor that loses units, the units it keeps (ascending).</summary>
+    private static Dictionary<string, int[]> KeptUnits(NetworkGraph graph, ChannelGroups groups, IReadOnlyDictionary<string, int[]> keptByGroup)
     {
-        if ((incoming is not null || kept is not null) && conv.Groups != 1)
-            throw new UserInputException($"layer '{conv.Name}': grouped or depthwise convolution (groups {conv.Groups}) ties input to output channels; pruning it or its input is not supported");
-        if (incoming is null && kept is null) return null;
-        var weight = $"{conv.Name}.weight";
-        if (incoming is not null) Slice(sliced, weights, weight, 1, incoming);
-        if (kept is not null)
+        var removed = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+        foreach (var (name, keptChannels) in keptByGroup)
         {
-            Slice(sliced, weights, weight, 0, kept);
-            if (conv.Bias) Slice(sliced, weights, $"{conv.Name}.bias", 0, kept);
+            var group = Prunable(graph, groups, name);
+            CheckKept(name, keptChannels, group.Channels);
+            var keptSet = keptChannels.ToHashSet();
+            foreach (var member in group.Tensors)
+            {
+                if (!removed.TryGetValue(member.Tensor, out var units)) removed[member.Tensor] = units = [];
+                for (var k = 0; k < group.Channels; k++)
+                {
+                    if (!keptSet.Contains(k)) units.UnionWith(member.Units[k]);
+                }
+            }
         }
-        replacements[conv.Name] = conv with
-        {
-            InChannels = incoming?.Length ?? conv.InChannels,
-            OutChannels = kept?.Length ?? conv.OutChannels,
-        };
-        return kept;
+        return removed.Where(r => r.Value.Count > 0).ToDictionary(
+            r => r.Key, r => Enumerable.Range(0, graph.ShapeOf(r.Key)[0]).Where(u => !r.Value.Contains(u)).ToArray(), StringComparer.Ordinal);
     }
 
-    /// <summary>Channel c of a C x ... map owns features [c*rest, (c+1)*rest) after flattening.</summary>
-    private static int[] Expand(int[] channels, Shape shape)
+    private static ChannelGroup Prunable(NetworkGraph graph, ChannelGroups groups, string name)
     {
-        var rest = (int)shape.ElementsPerChannel;
-        var features = new int[channels.Length * rest];
-        for (var k = 0; k < channels.Length; k++)
+        var group = groups.Find(name);
+        if (group is null || group.Sources.Count == 0)
         {
-            for (var r = 0; r < rest; r++) features[k * rest + r] = channels[k] * rest + r;
+            var owner = groups.Containing(name).Select(g => g.Name).FirstOrDefault();
+            throw new UserInputException(owner is null
+                ? $"layer '{name}': not a channel group of '{graph.Name}' (groups: {string.Join(", ", groups.ConvGroups.Select(g => g.Name).Take(12))})"
+                : $"layer '{name}': its channels belong to group '{owner}'; name the group");
         }
-        return features;
-    }
-
-    /// <summary>Slices a tensor, starting from an earlier slice of it (a conv cut on both axes).</summary>
-    private static void Slice(Dictionary<string, TensorData> sliced, WeightMap weights, string name, int axis, int[] indices)
-    {
-        var source = sliced.TryGetValue(name, out var done) ? done : weights[name];
-        sliced[name] = TensorSlicing.Select(source, axis, indices);
+        if (group.WhyNot is { } why) throw new UserInputException($"group '{name}' cannot be pruned: {why}");
+        return group;
     }
 
     private static void CheckKept(string layer, int[] kept, int filters)

@@ -1,0 +1,69 @@
+using AudioPrune.Graph;
+using AudioPrune.Pruning.Dependency;
+using AudioPrune.Pruning.Numerics;
+using AudioPrune.Pruning.Surgery;
+
+namespace AudioPrune.Pruning;
+
+/// <summary>
+/// Scores a channel group with a criterion that scores one filter bank: each source conv's filters for the group's
+/// channels form a bank (rows in group order), the criterion scores every bank alone, and the verdicts are combined
+/// (docs/method-groups.md). Score criteria: channel k scores sum_m s_m[k] / mean(s_m), each member normalised by its
+/// mean score so that wide and narrow layers weigh alike. Similarity criteria: the group's distance matrix is the
+/// mean of the members' cosine-distance matrices, and the greedy pass runs on it. A group of one member is that
+/// member's verdict unchanged, bit for bit: a plain conv layer is pruned exactly as it was before groups existed.
+/// </summary>
+public static class GroupImportance
+{
+    public static LayerImportance Score(IFilterImportance criterion, ChannelGroup group, WeightMap weights, Func<string, int> convIndex)
+    {
+        var members = group.Sources.Select(s => criterion.Score(Bank(s, weights, convIndex(s.Conv.Name)))).ToArray();
+        return Combine(group.Name, members);
+    }
+
+    /// <summary>The member conv's filters for the group's channels, in group order (its own weights when that is all of them).</summary>
+    public static FilterBank Bank(GroupSource source, WeightMap weights, int layerIndex)
+    {
+        var weight = weights[$"{source.Conv.Name}.weight"];
+        return new FilterBank(source.Conv.Name, source.IsWholeLayer ? weight : TensorSlicing.Select(weight, 0, source.Filters), layerIndex);
+    }
+
+    public static LayerImportance Combine(string name, IReadOnlyList<LayerImportance> members)
+    {
+        if (members.Count == 1) return members[0] with { Layer = name };
+        if (members.Any(m => m.Similarity is null) && members.Any(m => m.Similarity is not null))
+            throw new InvalidOperationException($"group '{name}': members scored by different kinds of criteria");
+        return members[0].Similarity is null ? CombineScores(name, members) : CombineDistances(name, members);
+    }
+
+    /// <summary>sum_m s_m[k] / mean(s_m); a member whose mean score is zero (or not finite) says nothing and is left out.</summary>
+    private static LayerImportance CombineScores(string name, IReadOnlyList<LayerImportance> members)
+    {
+        var scores = new double[members[0].Filters];
+        foreach (var member in members)
+        {
+            var mean = member.Scores.Average();
+            if (!(mean > 0) || !double.IsFinite(mean)) continue;
+            for (var k = 0; k < scores.Length; k++) scores[k] += member.Scores[k] / mean;
+        }
+        return new LayerImportance(name, scores);
+    }
+
+    /// <summary>D[i,j] = mean_m D_m[i,j]; the nearest neighbours and scores follow from it as for one layer.</summary>
+    private static LayerImportance CombineDistances(string name, IReadOnlyList<LayerImportance> members)
+    {
+        var n = members[0].Filters;
+        var distances = new double[n * n];
+        foreach (var member in members)
+        {
+            var d = member.Similarity!.Distances;
+            for (var i = 0; i < distances.Length; i++) distances[i] += d[i] / members.Count;
+        }
+        var (neighbour, nearest) = GreedySimilarity.NearestNeighbours(distances, n, Enumerable.Range(0, n).ToArray());
+        var degenerate = members.SelectMany(m => m.Similarity!.DegenerateFilters).Distinct().Order().ToArray();
+        var zero = members.SelectMany(m => m.Similarity!.ZeroFilters).Distinct().Order().ToArray();
+        // Each member has its own landmarks; the group record keeps none of them.
+        var analysis = new SimilarityAnalysis(distances, neighbour, nearest, degenerate, zero, Nystrom: null);
+        return new LayerImportance(name, nearest, analysis);
+    }
+}
