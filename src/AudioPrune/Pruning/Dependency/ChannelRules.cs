@@ -19,7 +19,8 @@ public sealed class ChannelRules
     public static ChannelRules Default { get; } = new(
     [
         new ConvRule(), new BatchNormRule(), new ActivationRule(), new AddRule(), new ConcatRule(), new FlattenRule(),
-        new LinearRule(), new PassThroughRule<Pool2dNode>(), new PassThroughRule<GlobalPoolNode>(), new PassThroughRule<DropoutNode>(),
+        new LinearRule(), new MulRule(), new ChannelSliceRule(), new PassThroughRule<Pool2dNode>(), new PassThroughRule<GlobalPoolNode>(),
+        new PassThroughRule<DropoutNode>(),
     ]);
 
     /// <summary>These rules plus (or with a replaced) rule for one node type.</summary>

@@ -8,7 +8,8 @@ namespace AudioPrune.Tests.Pruning.Groups;
 /// mask: after a node runs, the listed axis-0 units of its output (or of the network input) are set to zero. "The
 /// original network with the pruned channels zeroed" is this pass with the mask of every tensor of every pruned group.
 /// Supports the node types the coupling tests build (conv with groups, batch norm on axis 0, relu/leaky/sigmoid/tanh,
-/// pooling, global pooling over H and W, dropout, flatten, linear, add, concat on channels).
+/// pooling, global pooling over H and W, dropout, flatten, linear, add, concat on channels) and those ONNX import
+/// adds (element-wise and per-channel-gate products, channel slices, hard sigmoid and swish, SiLU, clip, GELU, ELU).
 /// </summary>
 public static class MaskedForward
 {
@@ -51,11 +52,13 @@ public static class MaskedForward
         ActivationNode a => Map(x[0], Activation(a)),
         DropoutNode => x[0],
         Pool2dNode p => Pool(p, x[0], shape),
-        GlobalPoolNode g => GlobalPool(g, x[0]),
+        GlobalPoolNode g => GlobalPool(g, x[0]) with { Shape = shape },
         FlattenNode => new Tensor(x[0].Data, shape),
         LinearNode l => Linear(l, x[0], w),
         AddNode => new Tensor(Enumerable.Range(0, x[0].Data.Length).Select(i => x.Sum(t => t.Data[i])).ToArray(), shape),
         ConcatNode { Axis: 0 } => new Tensor(x.SelectMany(t => t.Data).ToArray(), shape),
+        MulNode => Product(x[0], x[1], shape),
+        ChannelSliceNode c => new Tensor(x[0].Data.AsSpan(c.Start * x[0].Per, c.Count * x[0].Per).ToArray(), shape),
         _ => throw new NotSupportedException($"reference forward has no {node.GetType().Name}"),
     };
 
@@ -105,6 +108,12 @@ public static class MaskedForward
         ActivationKind.LeakyRelu => v => v >= 0 ? v : a.Slope * v,
         ActivationKind.Sigmoid => v => 1 / (1 + Math.Exp(-v)),
         ActivationKind.Tanh => Math.Tanh,
+        ActivationKind.Elu => v => v >= 0 ? v : Math.Exp(v) - 1,
+        ActivationKind.HardSigmoid => v => Math.Clamp(a.HardSigmoidAlpha * v + a.HardSigmoidBeta, 0, 1),
+        ActivationKind.HardSwish => v => v * Math.Clamp(v / 6 + 0.5, 0, 1),
+        ActivationKind.Silu => v => v / (1 + Math.Exp(-v)),
+        ActivationKind.Clip => v => Math.Min(Math.Max(v, a.Min ?? double.NegativeInfinity), a.Max ?? double.PositiveInfinity),
+        ActivationKind.Gelu => v => 0.5 * v * (1 + Erf(v / Math.Sqrt(2))),
         _ => throw new NotSupportedException($"reference forward has no {a.Kind}"),
     };
 
@@ -125,7 +134,8 @@ public static class MaskedForward
                 int r = i * p.Stride.H - p.Padding.H + a, q = j * p.Stride.W - p.Padding.W + b;
                 if (r >= 0 && r < h && q >= 0 && q < wd) window.Add(x.Data[(c * h + r) * wd + q]);
             }
-            y[(c * oh + i) * ow + j] = p.Kind == PoolKind.Max ? window.Max() : window.Average();
+            y[(c * oh + i) * ow + j] = p.Kind == PoolKind.Max ? window.Max()
+                : p.CountIncludePad ? window.Sum() / (p.Kernel.H * p.Kernel.W) : window.Average();
         }
         return new Tensor(y, shape);
     }
@@ -154,5 +164,38 @@ public static class MaskedForward
             y[o] = sum;
         }
         return new Tensor(y, [y.Length]);
+    }
+
+    /// <summary>Same shapes element by element, or a per-channel gate (one value per channel) times a map.</summary>
+    private static Tensor Product(Tensor a, Tensor b, int[] shape)
+    {
+        var (map, gate) = a.Per >= b.Per ? (a, b) : (b, a);
+        var y = new double[map.Data.Length];
+        for (var i = 0; i < y.Length; i++) y[i] = map.Data[i] * (gate.Per == map.Per ? gate.Data[i] : gate.Data[i / map.Per]);
+        return new Tensor(y, shape);
+    }
+
+    /// <summary>The error function to double precision: its Taylor series below 2, the continued fraction of erfc above.</summary>
+    private static double Erf(double x)
+    {
+        var t = Math.Abs(x);
+        double value;
+        if (t < 2)
+        {
+            double term = t, sum = t;
+            for (var n = 1; n < 60; n++)
+            {
+                term *= -t * t / n;
+                sum += term / (2 * n + 1);
+            }
+            value = 2 / Math.Sqrt(Math.PI) * sum;
+        }
+        else
+        {
+            var fraction = t;
+            for (var n = 80; n >= 1; n--) fraction = t + n / 2.0 / fraction;
+            value = 1 - Math.Exp(-t * t) / (Math.Sqrt(Math.PI) * fraction);
+        }
+        return x < 0 ? -value : value;
     }
 }

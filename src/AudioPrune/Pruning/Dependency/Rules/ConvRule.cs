@@ -8,7 +8,9 @@ namespace AudioPrune.Pruning.Dependency.Rules;
 /// bias follow them. A plain conv (groups 1) slices weight axis 1 by its input's units. A depthwise conv
 /// (groups == in == out) has one filter per input channel: its output channel c is its input channel c, so it
 /// joins its producer's group and its filters are cut (and scored) with the producer's. Other groupings tie channels
-/// in blocks of in/groups and are refused: both sides are blocked, naming the conv.
+/// in blocks of in/groups and are refused: both sides are blocked, naming the conv. A conv that reads a 1 x 1 map (a
+/// squeeze-excitation's excitation) is cut with its group but does not score it: its filters weigh a pooled vector,
+/// not a time-frequency shape.
 /// </summary>
 public sealed class ConvRule : ChannelRule<Conv2dNode>
 {
@@ -27,7 +29,7 @@ public sealed class ConvRule : ChannelRule<Conv2dNode>
             coupling.Block(node.Name, reason);
             return;
         }
-        coupling.ScoredBy(node.Name, node);
+        if (coupling.ShapeOf(input).ElementsPerChannel > 1) coupling.ScoredBy(node.Name, node);
         coupling.Slice(node.Name, $"{node.Name}.weight", 0);
         if (node.Bias) coupling.Slice(node.Name, $"{node.Name}.bias", 0);
     }
