@@ -381,6 +381,24 @@ def features_section(results):
     return out, per_core
 
 
+def groups_section(results):
+    data = read_json(results, "groups.json")
+    out = ["## 6. ONNX import and channel-group pruning", "",
+           "`AudioPrune.Bench.Groups` on torchvision networks that `bench/onnx_models.py` exports from PyTorch (one-channel "
+           "stem, 1x64x100 input, batch norm kept): the time to import resnet18 (about 45 MB), and on mobilenet_v2 the "
+           "time to find the channel groups and to score every prunable group and rebuild the network (importance plus "
+           "surgery), best of the repeated runs after an untimed one.", ""]
+    if not data:
+        return out + ["(no result)", ""], None, None
+    rows = [[c["method"], fmt(c["importance_ms"]), fmt(c["total_ms"])] for c in data["criteria"]]
+    out += [f"resnet18.onnx ({data['resnet_bytes']:,} bytes) imported in {fmt(data['import_resnet18_ms'])} ms (target < 2,000 ms: "
+            f"{verdict(data['import_resnet18_ms'] < 2000)}). mobilenet_v2: {data['groups']} groups, {data['prunable']} prunable, "
+            f"found in {fmt(data['analyse_ms'])} ms.", "",
+            table(["criterion", "importance ms", "importance + surgery ms"], rows), ""]
+    similarity = next((c["total_ms"] for c in data["criteria"] if c["method"] == "similarity"), None)
+    return out, data["import_resnet18_ms"], similarity
+
+
 def gnu_time(path):
     """(peak RSS MiB, elapsed seconds, exit status), or None for a run that did not finish."""
     text = path.read_text()
@@ -446,6 +464,7 @@ def main():
     latency, efficiency = latency_section(results)
     features, per_core = features_section(results)
     memory, _ = memory_section(results)
+    groups, import_ms, group_ms = groups_section(results)
 
     lines = ["# Benchmarks", "",
              f"Written by `bench/run{' --quick' if quick else ''}` (generator: `bench/report.py`). "
@@ -476,11 +495,15 @@ def main():
                    verdict(efficiency is not None and efficiency >= 0.8)],
                   ["feature extraction, clips/s per core", fmt(per_core), ">= 30",
                    verdict(per_core is not None and per_core >= 30)],
+                  ["import of a 45 MB ONNX (resnet18)", f"{fmt(import_ms)} ms", "< 2,000 ms",
+                   verdict(import_ms is not None and import_ms < 2000)],
+                  ["similarity importance + surgery, all groups of mobilenet_v2", f"{fmt(group_ms)} ms", "< 100 ms",
+                   verdict(group_ms is not None and group_ms < 100)],
               ]), ""]
     failures = (read_text(results, "failures.txt") or "").strip().splitlines()
     if failures:
         lines += ["**Steps that failed** (their figures are missing below):", ""] + [f"- `{f}`" for f in failures] + [""]
-    lines += importance + micro_section(results) + training + latency + stage_section(results) + features + memory
+    lines += importance + micro_section(results) + training + latency + stage_section(results) + features + memory + groups
     lines += ["## Commands", "", "Everything above was produced by one command from the repository root:", "",
               "```", f"bench/run{' --quick' if quick else ''}", "```", "",
               "which ran, in order (results folder paths relative to the repository root):", "", "```"] + commands + ["```", ""]

@@ -13,8 +13,10 @@ public sealed class ChannelCoupling
 {
     private readonly Dictionary<string, int> offsets = new(StringComparer.Ordinal);
     private readonly List<string> tensors = [];
+    private readonly List<int> starts = [];
     private readonly List<int> parent = [];
     private readonly List<(int Unit, string Reason)> blocks = [];
+    private ILookup<int, (int Index, string Reason)>? blocksByRoot;
     private readonly List<ParameterSlice> slices = [];
     private readonly List<(string Tensor, Conv2dNode Conv)> sources = [];
 
@@ -59,9 +61,26 @@ public sealed class ChannelCoupling
     internal IReadOnlyList<string> Tensors => tensors;
     internal IReadOnlyList<ParameterSlice> Slices => slices;
     internal IReadOnlyList<(string Tensor, Conv2dNode Conv)> Sources => sources;
-    internal IEnumerable<(int Unit, string Reason)> Blocks => blocks;
+    /// <summary>Why the components with these roots cannot be pruned, in the order the blocks were declared.</summary>
+    internal List<string> BlockReasons(IReadOnlySet<int> roots)
+    {
+        blocksByRoot ??= blocks.Select((b, i) => (Root: Root(b.Unit), Index: i, b.Reason)).ToLookup(b => b.Root, b => (b.Index, b.Reason));
+        return roots.SelectMany(r => blocksByRoot[r]).OrderBy(b => b.Index).Select(b => b.Reason).Distinct().ToList();
+    }
     internal int UnitCount => parent.Count;
     internal int OffsetOf(string tensor) => offsets[tensor];
+
+    /// <summary>The index (in <see cref="Tensors"/>) of the tensor a unit belongs to.</summary>
+    internal int TensorIndexOf(int unit)
+    {
+        var found = starts.BinarySearch(unit);
+        if (found >= 0)
+        {
+            while (found + 1 < starts.Count && starts[found + 1] == unit) found++; // a tensor without units starts where the next does
+            return found;
+        }
+        return ~found - 1;
+    }
 
     internal int Root(int unit)
     {
@@ -89,6 +108,7 @@ public sealed class ChannelCoupling
     private void AddTensor(string name)
     {
         offsets[name] = parent.Count;
+        starts.Add(parent.Count);
         tensors.Add(name);
         for (var u = 0; u < Units(name); u++) parent.Add(parent.Count);
     }

@@ -39,12 +39,7 @@ public static class ChannelDependency
     private static string Signature(ChannelCoupling coupling, int[] component) =>
         string.Join(',', component.Select(u => TensorOf(coupling, u)));
 
-    private static int TensorOf(ChannelCoupling coupling, int unit)
-    {
-        var t = 0;
-        while (t + 1 < coupling.Tensors.Count && coupling.OffsetOf(coupling.Tensors[t + 1]) <= unit) t++;
-        return t;
-    }
+    private static int TensorOf(ChannelCoupling coupling, int unit) => coupling.TensorIndexOf(unit);
 
     private static ChannelGroup Build(ChannelCoupling coupling, List<int[]> components)
     {
@@ -53,8 +48,8 @@ public static class ChannelDependency
         var naming = sources.Length > 0 ? sources[0].Tensor : tensors[0];
         var ordered = components.OrderBy(c => UnitsIn(coupling, c, naming)[0]).ToList();
         var members = tensors.Select(t => new GroupTensor(t, ordered.Select(c => UnitsIn(coupling, c, t)).ToArray())).ToArray();
-        var roots = ordered.Select(c => c[0]).ToHashSet();
-        var blockers = coupling.Blocks.Where(b => roots.Contains(coupling.Root(b.Unit))).Select(b => b.Reason).Distinct().ToList();
+        IReadOnlySet<int> roots = ordered.Select(c => coupling.Root(c[0])).ToHashSet();
+        var blockers = coupling.BlockReasons(roots);
         var groupSources = new List<GroupSource>();
         foreach (var (tensor, conv) in sources)
         {
