@@ -35,17 +35,20 @@ public static partial class FileEntry
     private const uint StatxSize = 0x200;
     private const int StatxBufferSize = 256;
 
+    /// <summary>Linux with a C library that has statx (glibc 2.28 and later, musl 1.2.5 and later); elsewhere what .NET reports.</summary>
+    private static readonly bool NativeCalls = OperatingSystem.IsLinux() && HasStatx();
+
     /// <summary>The kind of entry at <paramref name="path"/>; with <paramref name="followLinks"/> false a link is reported as a link.</summary>
     public static FileKind KindOf(string path, bool followLinks = true)
     {
-        if (!OperatingSystem.IsLinux()) return ManagedKind(path, followLinks);
+        if (!NativeCalls) return ManagedKind(path, followLinks);
         return Stat(path, followLinks) is { } stat ? stat.Kind : FileKind.Missing;
     }
 
     /// <summary>The identity of the file at <paramref name="path"/> (links followed), or null when nothing is there.</summary>
     public static FileIdentity? IdentityOf(string path)
     {
-        if (!OperatingSystem.IsLinux()) return null;
+        if (!NativeCalls) return null;
         return Stat(path, followLinks: true)?.Identity;
     }
 
@@ -57,7 +60,7 @@ public static partial class FileEntry
     public static string RealPath(string path)
     {
         var full = Path.GetFullPath(path);
-        if (!OperatingSystem.IsLinux()) return full;
+        if (!NativeCalls) return full;
         var missing = new Stack<string>();
         var existing = full;
         while (true)
@@ -90,7 +93,7 @@ public static partial class FileEntry
 
     /// <summary>The size in bytes of the file at <paramref name="path"/> (links followed), or null when nothing is there.</summary>
     public static long? SizeOf(string path) =>
-        OperatingSystem.IsLinux() ? Stat(path, followLinks: true)?.Size : File.Exists(path) ? new FileInfo(path).Length : null;
+        NativeCalls ? Stat(path, followLinks: true)?.Size : File.Exists(path) ? new FileInfo(path).Length : null;
 
     private readonly record struct StatResult(FileKind Kind, FileIdentity Identity, long Size);
 
@@ -134,6 +137,22 @@ public static partial class FileEntry
         finally
         {
             free(pointer);
+        }
+    }
+
+    private static bool HasStatx()
+    {
+        try
+        {
+            return Stat("/", followLinks: true) is not null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+        catch (DllNotFoundException)
+        {
+            return false;
         }
     }
 
