@@ -19,7 +19,7 @@ public static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Dataset folder or CSV manifest", Required = true, HelpName = "DATA" };
         var split = new Option<string>("--split") { Description = "test, validation or train", DefaultValueFactory = _ => SplitNames.Test };
         var engine = EngineOption.Create();
-        var preset = new Option<string?>("--preset") { Description = "Front-end preset, for a model that stores none" };
+        var preset = new Option<string?>("--preset") { Description = "Front-end preset or a .json file of settings, for a model that stores none" };
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder", HelpName = "DIR" };
         var threads = new Option<int>("--threads") { Description = "Inference and feature threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = CommonOptions.JsonOut();

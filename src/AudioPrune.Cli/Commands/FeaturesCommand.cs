@@ -18,7 +18,7 @@ public static class FeaturesCommand
         };
         var preset = new Option<string>("--preset")
         {
-            Description = $"Front-end preset ({string.Join(", ", FrontEndSettings.PresetNames)})",
+            Description = $"Front-end preset ({string.Join(", ", FrontEndSettings.PresetNames)}) or a .json file of settings (a preset and the fields that differ)",
             DefaultValueFactory = _ => "dcase2021",
         };
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder (default: ~/.cache/audioprune/features)", HelpName = "DIR" };
@@ -35,7 +35,7 @@ public static class FeaturesCommand
         command.SetAction(parse =>
         {
             new CommandPaths().Input("DATA", parse.GetValue(data)).OutputFolder("--cache", parse.GetValue(cache)).Check();
-            var settings = FrontEndSettings.FromPreset(parse.GetValue(preset)!);
+            var settings = FrontEndSettings.FromArgument(parse.GetValue(preset)!);
             var options = new DatasetLoadOptions
             {
                 CacheDirectory = parse.GetValue(cache),

@@ -19,7 +19,7 @@ public sealed class TrainingFlags
         Description = "Dataset folder or CSV manifest (see 'audioprune features')", Required = true, HelpName = "DATA",
     };
     public Option<string> Out { get; } = new("--out") { Description = "Where to write the trained model (.safetensors)", Required = true, HelpName = "FILE" };
-    public Option<string?> Preset { get; } = new("--preset") { Description = $"Front-end preset ({string.Join(", ", FrontEndSettings.PresetNames)}); default: the model's own" };
+    public Option<string?> Preset { get; } = new("--preset") { Description = $"Front-end preset ({string.Join(", ", FrontEndSettings.PresetNames)}) or a .json file of settings (a preset and the fields that differ); default: the model's own" };
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => 30 };
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Batch size (default 32, 64 for vggish)" };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3 };

@@ -88,6 +88,24 @@ public sealed record FrontEndSettings
         _ => throw new UserInputException($"unknown front-end preset '{name}' (valid: {string.Join(", ", PresetNames)})"),
     };
 
+    /// <summary>
+    /// What a user gives as --preset: a preset's name, or a .json file of settings (a preset and the fields that
+    /// differ, e.g. {"preset": "dcase2021", "mel_bands": 64, "example_frames": 100} for a network that reads 1x64x100).
+    /// </summary>
+    public static FrontEndSettings FromArgument(string value)
+    {
+        if (!value.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return FromPreset(value);
+        var json = InputFile.ReadAllText(value, InputLimits.MaxConfigBytes, "front-end settings file");
+        try
+        {
+            return FromJson(json);
+        }
+        catch (UserInputException e)
+        {
+            throw UserInputException.InFile(value, e.Message);
+        }
+    }
+
     /// <summary>Shape of one example for the network: [1, mel, frames] or [1, frames, mel].</summary>
     [JsonIgnore]
     public Shape ExampleShape => Layout == FeatureLayout.MelByFrames ? new Shape(1, MelBands, ExampleFrames) : new Shape(1, ExampleFrames, MelBands);

@@ -17,7 +17,7 @@ public static class ModelData
     /// </summary>
     public static FrontEndSettings FrontEndOf(ModelArtifact model, string? preset = null)
     {
-        if (preset is not null) return FrontEndSettings.FromPreset(preset);
+        if (preset is not null) return FrontEndSettings.FromArgument(preset);
         if (model.Metadata.TryGetValue(ModelArtifact.FrontEndKey, out var json)) return FrontEndSettings.FromJson(json);
         var matching = FrontEndSettings.PresetNames.Select(FrontEndSettings.FromPreset)
             .FirstOrDefault(s => s.ExampleShape.Equals(model.Graph.Input));
