@@ -50,7 +50,7 @@ public sealed record FrontEndSettings
     /// <summary>Zero-based channel to keep; null downmixes all channels.</summary>
     public int? Channel { get; init; }
 
-    public static IReadOnlyList<string> PresetNames { get; } = ["dcase2021", "vggish", "panns"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["dcase2021", "vggish", "panns", "efficientat", "cpresnet"];
 
     /// <summary>DCASE 2021 Task 1A baseline (dcase_util MelExtractor): example [1, 40, 500].</summary>
     public static FrontEndSettings Dcase2021 { get; } = new()
@@ -79,12 +79,40 @@ public sealed record FrontEndSettings
         Layout = FeatureLayout.FramesByMel, ExampleFrames = 1001, ClipPolicy = ClipPolicy.PadOrCrop, ClipSeconds = 10,
     };
 
-    /// <summary>A named preset (dcase2021, vggish, panns); unknown names are a user error listing the valid ones.</summary>
+    /// <summary>
+    /// EfficientAT's MobileNets (models/preprocess.py, at evaluation): 32 kHz, 800-sample symmetric Hann window, hop 320,
+    /// power spectrum, 128 mel bands up to 15 kHz, log(x + 1e-5); example [1, 128, 1000]. Not reproduced: the
+    /// pre-emphasis filter, Kaldi's mel filter bank (the HTK mel scale is used here) and the fixed
+    /// (x + 4.5) / 5 scaling.
+    /// </summary>
+    public static FrontEndSettings EfficientAt { get; } = new()
+    {
+        Preset = "efficientat", SampleRate = 32000, FftSize = 1024, WindowLength = 800, HopLength = 320,
+        Window = WindowKind.Hann, PeriodicWindow = false, Center = true, Spectrum = SpectrumKind.Power, MelScale = MelScale.Htk,
+        MelBands = 128, MinFrequency = 0, MaxFrequency = 15000, Log = LogKind.Natural, LogEpsilon = 1e-5,
+        Layout = FeatureLayout.MelByFrames, ExampleFrames = 1000, ClipPolicy = ClipPolicy.PadOrCrop, ClipSeconds = 10,
+    };
+
+    /// <summary>
+    /// CP-ResNet (cpjku_dcase20's d18 processor): 22.05 kHz, 2048-point Hann STFT, hop 512, 256 mel bands, decibels;
+    /// example [1, 256, 431]. Not reproduced: librosa's perceptual (A-) weighting before the mel filters.
+    /// </summary>
+    public static FrontEndSettings CpResNet { get; } = new()
+    {
+        Preset = "cpresnet", SampleRate = 22050, FftSize = 2048, WindowLength = 2048, HopLength = 512,
+        Window = WindowKind.Hann, Center = true, Spectrum = SpectrumKind.Power, MelScale = MelScale.Slaney,
+        MelBands = 256, MinFrequency = 0, MaxFrequency = 11025, Log = LogKind.Decibel, LogEpsilon = 1e-10,
+        Layout = FeatureLayout.MelByFrames, ExampleFrames = 431, ClipPolicy = ClipPolicy.PadOrCrop, ClipSeconds = 10,
+    };
+
+    /// <summary>A named preset (dcase2021, vggish, panns, efficientat, cpresnet); unknown names are a user error listing the valid ones.</summary>
     public static FrontEndSettings FromPreset(string name) => name.ToLowerInvariant() switch
     {
         "dcase2021" or "dcase21" => Dcase2021,
         "vggish" => Vggish,
         "panns" or "cnn14" or "cnn10" or "cnn6" => Panns,
+        "efficientat" or "mn04" or "mn05" or "mn10" or "mn40" => EfficientAt,
+        "cpresnet" => CpResNet,
         _ => throw new UserInputException($"unknown front-end preset '{name}' (valid: {string.Join(", ", PresetNames)})"),
     };
 

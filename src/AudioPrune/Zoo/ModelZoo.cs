@@ -9,7 +9,9 @@ public sealed record ZooModel(string Name, string Description, NetworkGraph Grap
 
 /// <summary>
 /// The reference networks of the papers, exactly as published (see docs/METHOD.md section 6 of the project's spec):
-/// dcase21 (DCASE 2021 Task 1A baseline), vggish (VGGish_Net), cnn14 (PANNs), and the smaller PANNs cnn10 and cnn6.
+/// dcase21 (DCASE 2021 Task 1A baseline), vggish (VGGish_Net), cnn14 (PANNs), and the smaller PANNs cnn10 and cnn6;
+/// and two networks with couplings: EfficientAT's MobileNetV3 at widths 0.4, 0.5, 1.0 and 4.0 (mn04, mn05, mn10,
+/// mn40; inverted residuals, depthwise convs, squeeze-excitation) and CP-ResNet (cpresnet; residual stages).
 /// </summary>
 public static class ModelZoo
 {
@@ -31,7 +33,17 @@ public static class ModelZoo
             (input, classes) => Panns("cnn10", input, classes, [64, 128, 256, 512], 512, convsPerBlock: 2, kernel: 3), Numbered),
         ["cnn6"] = new("PANNs CNN6, 10 s at 32 kHz, 1001 frames x 64 mel", "panns", 527, new Shape(1, 1001, 64),
             (input, classes) => Panns("cnn6", input, classes, [64, 128, 256, 512], 512, convsPerBlock: 1, kernel: 5), Numbered),
+        ["mn04"] = MobileNet("mn04", 0.4),
+        ["mn05"] = MobileNet("mn05", 0.5),
+        ["mn10"] = MobileNet("mn10", 1.0),
+        ["mn40"] = MobileNet("mn40", 4.0),
+        ["cpresnet"] = new("CP-ResNet (rho 7), 10 s at 22.05 kHz, 256 mel x 431 frames", "cpresnet", 10, new Shape(1, 256, 431),
+            (input, classes) => CpResNet.Build("cpresnet", input, classes, rho: 7), classes => classes == 10 ? TauScenes : Numbered(classes)),
     };
+
+    private static Entry MobileNet(string name, double width) =>
+        new($"EfficientAT MobileNetV3, width {width:0.0}, 10 s at 32 kHz, 128 mel x 1000 frames", "efficientat", 527, new Shape(1, 128, 1000),
+            (input, classes) => EfficientAtMobileNet.Build(name, input, classes, width), Numbered);
 
     public static IReadOnlyList<string> Names => Entries.Keys.ToArray();
 

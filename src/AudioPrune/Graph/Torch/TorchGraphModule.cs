@@ -144,11 +144,18 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
         GlobalPoolNode g => GlobalPool(g, inputs[0]),
         FlattenNode => inputs[0].flatten(1),
         AddNode => inputs.Skip(1).Aggregate(inputs[0], (sum, t) => sum + t),
-        MulNode => inputs[0] * inputs[1],
+        MulNode => Gate(inputs[0], inputs[1]),
         ChannelSliceNode s => inputs[0].narrow(1, s.Start, s.Count),
         ConcatNode c => torch.cat(inputs, c.Axis + 1),
         _ => throw new GraphException($"node '{node.Name}': op '{node.Op}' has no TorchSharp implementation"),
     };
+
+    /// <summary>A product; a vector gate (N, C) is viewed as (N, C, 1, 1) to broadcast over the map.</summary>
+    private static Tensor Gate(Tensor a, Tensor b) =>
+        a.dim() < b.dim() ? AsMapGate(a, b) * b : a * AsMapGate(b, a);
+
+    private static Tensor AsMapGate(Tensor gate, Tensor map) =>
+        gate.dim() == map.dim() ? gate : gate.view([.. gate.shape, .. Enumerable.Repeat(1L, (int)(map.dim() - gate.dim()))]);
 
     /// <summary>A trainable single-channel convolution over an input that gets no gradient (the network input).</summary>
     private bool NeedsOnlyWeightGradient(Conv2dNode node, Tensor input) =>

@@ -197,7 +197,7 @@ public static class OnnxExporter
                     writer.Node("Concat", c.Name, x, y, OnnxGraphWriter.Int("axis", c.Axis + 1));
                     break;
                 case MulNode m:
-                    writer.Node("Mul", m.Name, x, y); // ONNX broadcasts a (N, C, 1, 1) gate over (N, C, H, W)
+                    writer.Node("Mul", m.Name, m.Inputs.Select((input, i) => MapGate(input, x[i], m)).ToArray(), y); // ONNX broadcasts a (N, C, 1, 1) gate over (N, C, H, W)
                     break;
                 case ChannelSliceNode s:
                     writer.ChannelSlice(x[0], y, s.Name, s.Start, s.Count);
@@ -205,6 +205,15 @@ public static class OnnxExporter
                 default:
                     throw new GraphException($"node '{node.Name}': op '{node.Op}' has no ONNX export");
             }
+        }
+
+        /// <summary>A vector gate (N, C) reshaped to (N, C, 1, 1); any other operand as it is.</summary>
+        private string MapGate(string input, string x, MulNode mul)
+        {
+            if (graph.ShapeOf(input).Rank != 1 || graph.ShapeOf(mul.Name).Rank == 1) return x;
+            var gate = writer.Unique($"{mul.Name}_gate");
+            writer.Node("Reshape", gate, [x, writer.Int64Initializer($"{gate}_shape", [0, -1, 1, 1])], gate);
+            return gate;
         }
 
         private void Conv(Conv2dNode c, string x, string y, TensorData weight, TensorData? bias, string? nodeName = null)

@@ -49,6 +49,7 @@ public static class MaskedForward
     {
         Conv2dNode c => Conv(c, x[0], w, shape),
         BatchNormNode { Axis: 0 } b => BatchNorm(b, x[0], w),
+        ActivationNode { Kind: ActivationKind.Softmax } => Softmax(x[0]),
         ActivationNode a => Map(x[0], Activation(a)),
         DropoutNode => x[0],
         Pool2dNode p => Pool(p, x[0], shape),
@@ -116,6 +117,14 @@ public static class MaskedForward
         ActivationKind.Gelu => v => 0.5 * v * (1 + Erf(v / Math.Sqrt(2))),
         _ => throw new NotSupportedException($"reference forward has no {a.Kind}"),
     };
+
+    private static Tensor Softmax(Tensor x)
+    {
+        var max = x.Data.Max();
+        var exp = x.Data.Select(v => Math.Exp(v - max)).ToArray();
+        var sum = exp.Sum();
+        return x with { Data = exp.Select(v => v / sum).ToArray() };
+    }
 
     private static Tensor Map(Tensor x, Func<double, double> f) => x with { Data = x.Data.Select(f).ToArray() };
 
