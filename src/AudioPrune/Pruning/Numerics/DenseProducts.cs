@@ -113,6 +113,24 @@ public static class DenseProducts
         for (; i < target.Length; i++) target[i] += scale * source[i];
     }
 
+    /// <summary>
+    /// target[i] = (accumulate ? target[i] : 0) + source[i] / divisor, lane by lane as in the scalar tail (IEEE
+    /// division is exact per lane, so the result does not depend on the SIMD width). Source may be the target.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddQuotient(Span<double> target, ReadOnlySpan<double> source, double divisor, bool accumulate)
+    {
+        if (source.Length != target.Length) throw new ArgumentException("target and source lengths differ");
+        var i = 0;
+        var by = Vector256.Create(divisor);
+        for (; i + 4 <= target.Length; i += 4)
+        {
+            var start = accumulate ? Vector256.Create(target.Slice(i, 4)) : Vector256<double>.Zero;
+            (start + Vector256.Create(source.Slice(i, 4)) / by).CopyTo(target.Slice(i, 4));
+        }
+        for (; i < target.Length; i++) target[i] = (accumulate ? target[i] : 0) + source[i] / divisor;
+    }
+
     /// <summary>Dot product of float vectors accumulated in double (products of floats are exact in double).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
