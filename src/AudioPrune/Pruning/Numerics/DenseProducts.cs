@@ -35,7 +35,8 @@ public static class DenseProducts
     /// chain over k of a[i,k] a[j,k] in ascending k, and both the fused multiply-add and that order are the same
     /// for (j, i). A is transposed first so that a row of the result is a run of SIMD lanes across j.
     /// </summary>
-    public static double[] Gram(double[] a, int n, int d) => ShortRowGram.Of(a, n, d, (long)n * n * d > ParallelWork);
+    public static double[] Gram(double[] a, int n, int d, bool asDistances = false) =>
+        ShortRowGram.Of(a, n, d, (long)n * n * d > ParallelWork, asDistances);
 
     /// <summary>
     /// W W^T in double for float rows W (n x d), exactly symmetric: managed for small layers, libtorch float64 for

@@ -18,8 +18,10 @@ internal static class ShortRowGram
     /// <summary>Columns of S per parallel task (a multiple of the eight-column SIMD step).</summary>
     private const int PanelWidth = 128;
 
+    /// <param name="distances">Return D = 1 - S clamped to [0, 2] (<see cref="CosineDistances.ToDistances"/>), each
+    /// row tile turned while it is in cache, instead of S.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double[] Of(double[] a, int n, int d, bool parallel)
+    public static double[] Of(double[] a, int n, int d, bool parallel, bool distances = false)
     {
         var transposed = new double[d * n];
         for (var i = 0; i < n; i++)
@@ -40,6 +42,8 @@ internal static class ShortRowGram
                 var i0 = tile * RowTile;
                 if (i0 + RowTile <= n) FourRows(a, transposed, s, n, d, i0, j0, j1);
                 else for (var i = i0; i < n; i++) OneRow(a, transposed, s, n, d, i, j0, j1);
+                if (!distances) continue;
+                for (var i = i0; i < Math.Min(n, i0 + RowTile); i++) CosineDistances.ToDistances(s.AsSpan(i * n + j0, j1 - j0), clamp: true);
             }
         });
         return s;
