@@ -18,9 +18,13 @@ public static class GroupImportance
     public static LayerImportance Score(IFilterImportance criterion, ChannelGroup group, WeightMap weights, Func<string, int> convIndex)
     {
         var banks = group.Sources.Select(s => Bank(s, weights, convIndex(s.Conv.Name)));
-        // Several members of a similarity criterion: only their distance matrices are needed, and they are summed in place.
+        // Several members of a similarity criterion: each adds its distances to the group's mean, which is analysed once.
         if (group.Sources.Count > 1 && criterion is IDistanceCriterion similarity)
-            return CombineDistances(group.Name, banks.Select(similarity.Distances).ToArray(), ownsFirst: true);
+        {
+            var mean = GC.AllocateUninitializedArray<double>(group.Channels * group.Channels); // the first member writes every entry
+            var count = group.Sources.Count;
+            return Analysed(group.Name, mean, banks.Select((b, m) => similarity.AddDistances(b, mean, count, accumulate: m > 0)).ToArray());
+        }
         return Combine(group.Name, banks.Select(criterion.Score).ToArray());
     }
 
@@ -37,7 +41,7 @@ public static class GroupImportance
         if (members.Any(m => m.Similarity is null) && members.Any(m => m.Similarity is not null))
             throw new InvalidOperationException($"group '{name}': members scored by different kinds of criteria");
         return members[0].Similarity is null ? CombineScores(name, members)
-            : CombineDistances(name, members.Select(m => new LayerDistances(m.Similarity!.Distances, m.Filters, m.Similarity.DegenerateFilters, m.Similarity.ZeroFilters)).ToArray(), ownsFirst: false);
+            : CombineDistances(name, members.Select(m => new LayerDistances(m.Similarity!.Distances, m.Filters, m.Similarity.DegenerateFilters, m.Similarity.ZeroFilters)).ToArray());
     }
 
     /// <summary>sum_m s_m[k] / mean(s_m); a member whose mean score is zero (or not finite) says nothing and is left out.</summary>
@@ -53,16 +57,20 @@ public static class GroupImportance
         return new LayerImportance(name, scores);
     }
 
-    /// <summary>
-    /// D[i,j] = mean_m D_m[i,j], as 0 + D_1/M + D_2/M + ... in member order; the nearest neighbours and scores follow
-    /// from it as for one layer. When the caller owns the first member's matrix, the mean is formed in it.
-    /// </summary>
-    private static LayerImportance CombineDistances(string name, IReadOnlyList<LayerDistances> members, bool ownsFirst)
+    /// <summary>D[i,j] = mean_m D_m[i,j], as 0 + D_1/M + D_2/M + ... in member order.</summary>
+    private static LayerImportance CombineDistances(string name, IReadOnlyList<LayerDistances> members)
     {
         var n = members[0].Filters;
-        var distances = ownsFirst ? members[0].Distances : new double[n * n];
+        var distances = new double[n * n];
         for (var m = 0; m < members.Count; m++)
             DenseProducts.AddQuotient(distances, members[m].Distances, members.Count, accumulate: m > 0);
+        return Analysed(name, distances, members);
+    }
+
+    /// <summary>The group's analysis of its mean distances: the nearest neighbours and scores follow as for one layer.</summary>
+    private static LayerImportance Analysed(string name, double[] distances, IReadOnlyList<LayerDistances> members)
+    {
+        var n = members[0].Filters;
         var (neighbour, nearest) = GreedySimilarity.NearestNeighbours(distances, n, Enumerable.Range(0, n).ToArray());
         var degenerate = members.SelectMany(m => m.DegenerateFilters).Distinct().Order().ToArray();
         var zero = members.SelectMany(m => m.ZeroFilters).Distinct().Order().ToArray();

@@ -15,4 +15,16 @@ public interface IDistanceCriterion : IFilterImportance
 {
     /// <summary>The distances <see cref="IFilterImportance.Score"/> selects from; the caller may overwrite the matrix.</summary>
     LayerDistances Distances(FilterBank filters);
+
+    /// <summary>
+    /// mean = (accumulate ? mean : 0) + D / divisor for the layer's distances D, entry by entry as
+    /// <see cref="Numerics.DenseProducts.AddQuotient"/> computes it; a criterion may do it without forming D whole.
+    /// Returns the layer's notes (its distances are not returned).
+    /// </summary>
+    LayerDistances AddDistances(FilterBank filters, double[] mean, double divisor, bool accumulate)
+    {
+        var own = Distances(filters);
+        Numerics.DenseProducts.AddQuotient(mean, own.Distances, divisor, accumulate);
+        return own;
+    }
 }

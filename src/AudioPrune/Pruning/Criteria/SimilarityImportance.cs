@@ -26,4 +26,11 @@ public sealed class SimilarityImportance(Representation representation = Represe
         var prototypes = Prototypes.Of(filters, representation);
         return LayerDistances.Of(CosineDistances.Exact(prototypes), prototypes);
     }
+
+    public LayerDistances AddDistances(FilterBank filters, double[] mean, double divisor, bool accumulate)
+    {
+        var prototypes = Prototypes.Of(filters, representation);
+        CosineDistances.AddExact(prototypes, mean, divisor, accumulate);
+        return LayerDistances.Of(mean, prototypes);
+    }
 }

@@ -14,6 +14,16 @@ public static class CosineDistances
         ? DenseProducts.Gram(rows, prototypes.Count, prototypes.Dimension, asDistances: true)
         : FromSimilarity(prototypes.Similarity());
 
+    /// <summary>
+    /// target = (accumulate ? target : 0) + Exact(prototypes) / divisor; explicit rows add each row tile of the
+    /// distances as it is computed, so the matrix of distances is never formed.
+    /// </summary>
+    public static void AddExact(PrototypeSet prototypes, double[] target, double divisor, bool accumulate)
+    {
+        if (prototypes.ExplicitRows is { } rows) DenseProducts.AddGramDistanceQuotient(rows, prototypes.Count, prototypes.Dimension, target, divisor, accumulate);
+        else DenseProducts.AddQuotient(target, Exact(prototypes), divisor, accumulate);
+    }
+
     /// <summary>Turns S into D = 1 - S in place; exact distances are clamped to [0, 2] against rounding.</summary>
     public static double[] FromSimilarity(double[] s, bool clamp = true)
     {

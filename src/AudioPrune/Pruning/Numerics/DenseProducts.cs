@@ -38,6 +38,10 @@ public static class DenseProducts
     public static double[] Gram(double[] a, int n, int d, bool asDistances = false) =>
         ShortRowGram.Of(a, n, d, (long)n * n * d > ParallelWork, asDistances);
 
+    /// <summary>target = (accumulate ? target : 0) + D / divisor for the clamped distances D = 1 - A A^T of short rows.</summary>
+    public static void AddGramDistanceQuotient(double[] a, int n, int d, double[] target, double divisor, bool accumulate) =>
+        ShortRowGram.AddDistanceQuotient(a, n, d, (long)n * n * d > ParallelWork, target, divisor, accumulate);
+
     /// <summary>
     /// W W^T in double for float rows W (n x d), exactly symmetric: managed for small layers, libtorch float64 for
     /// large ones. libtorch computes only the blocks on and above the diagonal (A A^T is symmetric, and BLAS's gemm
