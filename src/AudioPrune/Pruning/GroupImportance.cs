@@ -17,8 +17,15 @@ public static class GroupImportance
 {
     public static LayerImportance Score(IFilterImportance criterion, ChannelGroup group, WeightMap weights, Func<string, int> convIndex)
     {
-        var members = group.Sources.Select(s => criterion.Score(Bank(s, weights, convIndex(s.Conv.Name)))).ToArray();
-        return Combine(group.Name, members);
+        var banks = group.Sources.Select(s => Bank(s, weights, convIndex(s.Conv.Name)));
+        // Several members of a similarity criterion: each adds its distances to the group's mean, which is analysed once.
+        if (group.Sources.Count > 1 && criterion is IDistanceCriterion similarity)
+        {
+            var mean = GC.AllocateUninitializedArray<double>(group.Channels * group.Channels); // the first member writes every entry
+            var count = group.Sources.Count;
+            return Analysed(group.Name, mean, banks.Select((b, m) => similarity.AddDistances(b, mean, count, accumulate: m > 0)).ToArray());
+        }
+        return Combine(group.Name, banks.Select(criterion.Score).ToArray());
     }
 
     /// <summary>The member conv's filters for the group's channels, in group order (its own weights when that is all of them).</summary>
@@ -33,7 +40,8 @@ public static class GroupImportance
         if (members.Count == 1) return members[0] with { Layer = name };
         if (members.Any(m => m.Similarity is null) && members.Any(m => m.Similarity is not null))
             throw new InvalidOperationException($"group '{name}': members scored by different kinds of criteria");
-        return members[0].Similarity is null ? CombineScores(name, members) : CombineDistances(name, members);
+        return members[0].Similarity is null ? CombineScores(name, members)
+            : CombineDistances(name, members.Select(m => new LayerDistances(m.Similarity!.Distances, m.Filters, m.Similarity.DegenerateFilters, m.Similarity.ZeroFilters)).ToArray());
     }
 
     /// <summary>sum_m s_m[k] / mean(s_m); a member whose mean score is zero (or not finite) says nothing and is left out.</summary>
@@ -49,19 +57,23 @@ public static class GroupImportance
         return new LayerImportance(name, scores);
     }
 
-    /// <summary>D[i,j] = mean_m D_m[i,j]; the nearest neighbours and scores follow from it as for one layer.</summary>
-    private static LayerImportance CombineDistances(string name, IReadOnlyList<LayerImportance> members)
+    /// <summary>D[i,j] = mean_m D_m[i,j], as 0 + D_1/M + D_2/M + ... in member order.</summary>
+    private static LayerImportance CombineDistances(string name, IReadOnlyList<LayerDistances> members)
     {
         var n = members[0].Filters;
         var distances = new double[n * n];
-        foreach (var member in members)
-        {
-            var d = member.Similarity!.Distances;
-            for (var i = 0; i < distances.Length; i++) distances[i] += d[i] / members.Count;
-        }
+        for (var m = 0; m < members.Count; m++)
+            DenseProducts.AddQuotient(distances, members[m].Distances, members.Count, accumulate: m > 0);
+        return Analysed(name, distances, members);
+    }
+
+    /// <summary>The group's analysis of its mean distances: the nearest neighbours and scores follow as for one layer.</summary>
+    private static LayerImportance Analysed(string name, double[] distances, IReadOnlyList<LayerDistances> members)
+    {
+        var n = members[0].Filters;
         var (neighbour, nearest) = GreedySimilarity.NearestNeighbours(distances, n, Enumerable.Range(0, n).ToArray());
-        var degenerate = members.SelectMany(m => m.Similarity!.DegenerateFilters).Distinct().Order().ToArray();
-        var zero = members.SelectMany(m => m.Similarity!.ZeroFilters).Distinct().Order().ToArray();
+        var degenerate = members.SelectMany(m => m.DegenerateFilters).Distinct().Order().ToArray();
+        var zero = members.SelectMany(m => m.ZeroFilters).Distinct().Order().ToArray();
         // Each member has its own landmarks; the group record keeps none of them.
         var analysis = new SimilarityAnalysis(distances, neighbour, nearest, degenerate, zero, Nystrom: null);
         return new LayerImportance(name, nearest, analysis);

@@ -7,7 +7,8 @@ public sealed record NystromInfo(int Landmarks, int Rank, int[] LandmarkFilters,
 
 /// <summary>
 /// The similarity criteria's analysis of a layer: cosine distances between prototypes (n x n, row-major),
-/// each filter's nearest neighbour and distance, and notes on degenerate prototypes.
+/// each filter's nearest neighbour and distance among all filters (<see cref="GreedySimilarity.NearestNeighbours"/>
+/// of the distances; the first greedy pass reuses them), and notes on degenerate prototypes.
 /// </summary>
 public sealed record SimilarityAnalysis(
     double[] Distances, int[] NearestNeighbour, double[] NearestDistance,
@@ -30,7 +31,7 @@ public sealed record LayerImportance(string Layer, double[] Scores, SimilarityAn
     /// </summary>
     public int[] Kept(int? keep)
     {
-        if (Similarity is not null) return GreedySimilarity.Kept(Similarity.Distances, Filters, keep);
+        if (Similarity is { } s) return GreedySimilarity.Kept(s.Distances, Filters, keep, (s.NearestNeighbour, s.NearestDistance));
         if (keep is null) throw new InvalidOperationException($"layer '{Layer}': a score criterion needs a kept count");
         return Enumerable.Range(0, Filters)
             .OrderByDescending(f => Scores[f]).ThenBy(f => f)

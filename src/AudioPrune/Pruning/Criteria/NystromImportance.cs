@@ -9,13 +9,26 @@ namespace AudioPrune.Pruning.Criteria;
 /// </summary>
 public sealed class NystromImportance(
     Representation representation = Representation.Rank1, int? landmarks = null,
-    LandmarkChoice choice = LandmarkChoice.First, int? rank = null, int seed = 0, bool computeError = false) : IFilterImportance
+    LandmarkChoice choice = LandmarkChoice.First, int? rank = null, int seed = 0, bool computeError = false) : IDistanceCriterion
 {
     public string Name => "nystrom";
 
     public bool SelectsOwnCount => true;
 
     public LayerImportance Score(FilterBank filters)
+    {
+        var (distances, prototypes, info) = Approximate(filters);
+        var analysis = CosineDistances.Analyse(distances, prototypes, info);
+        return new LayerImportance(filters.Layer, analysis.NearestDistance, analysis);
+    }
+
+    public LayerDistances Distances(FilterBank filters)
+    {
+        var (distances, prototypes, _) = Approximate(filters);
+        return LayerDistances.Of(distances, prototypes);
+    }
+
+    private (double[] Distances, PrototypeSet Prototypes, NystromInfo Info) Approximate(FilterBank filters)
     {
         var prototypes = Prototypes.Of(filters, representation);
         var m = Math.Min(landmarks ?? prototypes.Dimension, prototypes.Count);
@@ -28,8 +41,6 @@ public sealed class NystromImportance(
         }
         // Not clamped: the approximation's own values are what the method ranks.
         var distances = CosineDistances.FromSimilarity(similarity, clamp: false);
-        var info = new NystromInfo(chosen.Length, k, chosen, choice.ToString().ToLowerInvariant(), error);
-        var analysis = CosineDistances.Analyse(distances, prototypes, info);
-        return new LayerImportance(filters.Layer, analysis.NearestDistance, analysis);
+        return (distances, prototypes, new NystromInfo(chosen.Length, k, chosen, choice.ToString().ToLowerInvariant(), error));
     }
 }

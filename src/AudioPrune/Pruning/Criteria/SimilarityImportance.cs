@@ -6,7 +6,7 @@ namespace AudioPrune.Pruning.Criteria;
 /// The paper's criterion: cosine distances between filter prototypes, exact. The score of a filter is its
 /// distance to its nearest neighbour (a filter with a close twin is redundant); the greedy pass picks the kept set.
 /// </summary>
-public sealed class SimilarityImportance(Representation representation = Representation.Rank1) : IFilterImportance
+public sealed class SimilarityImportance(Representation representation = Representation.Rank1) : IDistanceCriterion
 {
     public string Name => "similarity";
 
@@ -19,5 +19,18 @@ public sealed class SimilarityImportance(Representation representation = Represe
         var prototypes = Prototypes.Of(filters, representation);
         var analysis = CosineDistances.Analyse(CosineDistances.Exact(prototypes), prototypes, nystrom: null);
         return new LayerImportance(filters.Layer, analysis.NearestDistance, analysis);
+    }
+
+    public LayerDistances Distances(FilterBank filters)
+    {
+        var prototypes = Prototypes.Of(filters, representation);
+        return LayerDistances.Of(CosineDistances.Exact(prototypes), prototypes);
+    }
+
+    public LayerDistances AddDistances(FilterBank filters, double[] mean, double divisor, bool accumulate)
+    {
+        var prototypes = Prototypes.Of(filters, representation);
+        CosineDistances.AddExact(prototypes, mean, divisor, accumulate);
+        return LayerDistances.Of(mean, prototypes);
     }
 }

@@ -40,8 +40,14 @@ public sealed class ChannelCoupling
     /// <summary>Ties <paramref name="count"/> consecutive units of A and B from the given offsets.</summary>
     public void TieRange(string a, int offsetA, string b, int offsetB, int count)
     {
-        for (var k = 0; k < count; k++) Tie(a, offsetA + k, b, offsetB + k);
+        var valid = Math.Min(Inside(a, offsetA, count), Inside(b, offsetB, count));
+        var (unitA, unitB) = (offsets[a] + offsetA, offsets[b] + offsetB);
+        for (var k = 0; k < valid; k++) Union(unitA + k, unitB + k);
+        if (valid < count) Tie(a, offsetA + valid, b, offsetB + valid); // throws, naming the first unit the tensor lacks
     }
+
+    /// <summary>How many of the units offset, offset + 1, ..., offset + count - 1 the tensor has before the first it lacks.</summary>
+    private int Inside(string tensor, int offset, int count) => offset < 0 ? 0 : Math.Clamp(Units(tensor) - offset, 0, Math.Max(count, 0));
 
     /// <summary>Unit i of A is unit i of B, for every unit (the tensors have equal unit counts).</summary>
     public void TieAll(string a, string b) => TieRange(a, 0, b, 0, Units(a));
@@ -49,7 +55,9 @@ public sealed class ChannelCoupling
     /// <summary>Every unit of the tensor must stay; a group that holds one of them cannot be pruned.</summary>
     public void Block(string tensor, string reason)
     {
-        for (var u = 0; u < Units(tensor); u++) blocks.Add((Unit(tensor, u), reason));
+        var units = Units(tensor);
+        var first = offsets[tensor];
+        for (var u = 0; u < units; u++) blocks.Add((first + u, reason));
     }
 
     /// <summary>Axis <paramref name="axis"/> of the parameter follows the tensor's units.</summary>
@@ -70,16 +78,16 @@ public sealed class ChannelCoupling
     internal int UnitCount => parent.Count;
     internal int OffsetOf(string tensor) => offsets[tensor];
 
-    /// <summary>The index (in <see cref="Tensors"/>) of the tensor a unit belongs to.</summary>
-    internal int TensorIndexOf(int unit)
+    /// <summary>For every unit, the index (in <see cref="Tensors"/>) of the tensor it belongs to.</summary>
+    internal int[] TensorIndices()
     {
-        var found = starts.BinarySearch(unit);
-        if (found >= 0)
+        var tensorOf = new int[parent.Count];
+        for (var t = 0; t < starts.Count; t++)
         {
-            while (found + 1 < starts.Count && starts[found + 1] == unit) found++; // a tensor without units starts where the next does
-            return found;
+            var end = t + 1 < starts.Count ? starts[t + 1] : parent.Count;
+            tensorOf.AsSpan(starts[t], end - starts[t]).Fill(t);
         }
-        return ~found - 1;
+        return tensorOf;
     }
 
     internal int Root(int unit)

@@ -35,7 +35,12 @@ public static class DenseProducts
     /// chain over k of a[i,k] a[j,k] in ascending k, and both the fused multiply-add and that order are the same
     /// for (j, i). A is transposed first so that a row of the result is a run of SIMD lanes across j.
     /// </summary>
-    public static double[] Gram(double[] a, int n, int d) => ShortRowGram.Of(a, n, d, (long)n * n * d > ParallelWork);
+    public static double[] Gram(double[] a, int n, int d, bool asDistances = false) =>
+        ShortRowGram.Of(a, n, d, (long)n * n * d > ParallelWork, asDistances);
+
+    /// <summary>target = (accumulate ? target : 0) + D / divisor for the clamped distances D = 1 - A A^T of short rows.</summary>
+    public static void AddGramDistanceQuotient(double[] a, int n, int d, double[] target, double divisor, bool accumulate) =>
+        ShortRowGram.AddDistanceQuotient(a, n, d, (long)n * n * d > ParallelWork, target, divisor, accumulate);
 
     /// <summary>
     /// W W^T in double for float rows W (n x d), exactly symmetric: managed for small layers, libtorch float64 for
@@ -111,6 +116,24 @@ public static class DenseProducts
                 (Vector256.Create(target.Slice(i, 4)) + factor * Vector256.Create(source.Slice(i, 4))).CopyTo(target.Slice(i, 4));
         }
         for (; i < target.Length; i++) target[i] += scale * source[i];
+    }
+
+    /// <summary>
+    /// target[i] = (accumulate ? target[i] : 0) + source[i] / divisor, lane by lane as in the scalar tail (IEEE
+    /// division is exact per lane, so the result does not depend on the SIMD width). Source may be the target.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddQuotient(Span<double> target, ReadOnlySpan<double> source, double divisor, bool accumulate)
+    {
+        if (source.Length != target.Length) throw new ArgumentException("target and source lengths differ");
+        var i = 0;
+        var by = Vector256.Create(divisor);
+        for (; i + 4 <= target.Length; i += 4)
+        {
+            var start = accumulate ? Vector256.Create(target.Slice(i, 4)) : Vector256<double>.Zero;
+            (start + Vector256.Create(source.Slice(i, 4)) / by).CopyTo(target.Slice(i, 4));
+        }
+        for (; i < target.Length; i++) target[i] = (accumulate ? target[i] : 0) + source[i] / divisor;
     }
 
     /// <summary>Dot product of float vectors accumulated in double (products of floats are exact in double).</summary>

@@ -45,13 +45,14 @@ public static class GreedySimilarity
     /// <summary>
     /// One greedy pass over the active filters: visit them by ascending nearest-neighbour distance (ties: lower
     /// index first); an unmarked visited filter is kept and its neighbour marked redundant, unless already kept.
-    /// Returns the pruned filters in the order they were marked.
+    /// Returns the pruned filters in the order they were marked. <paramref name="nearest"/>, when given, is what
+    /// <see cref="NearestNeighbours"/> returns for these active filters (a layer's analysis holds it for all of them).
     /// </summary>
-    public static List<int> Pass(double[] distances, int n, IReadOnlyList<int> active)
+    public static List<int> Pass(double[] distances, int n, IReadOnlyList<int> active, (int[] Neighbour, double[] Distance)? nearest = null)
     {
         var pruned = new List<int>();
         if (active.Count < 2) return pruned;
-        var (neighbour, distance) = NearestNeighbours(distances, n, active);
+        var (neighbour, distance) = nearest ?? NearestNeighbours(distances, n, active);
         var order = Enumerable.Range(0, active.Count).OrderBy(a => distance[a]).ThenBy(a => active[a]);
         var kept = new HashSet<int>();
         var redundant = new HashSet<int>();
@@ -69,19 +70,20 @@ public static class GreedySimilarity
     /// <summary>
     /// The kept filters, ascending. Without a count: one pass (the paper). With a count: passes on the remaining
     /// filters until only <paramref name="keep"/> are left; the last pass prunes in marking order.
+    /// <paramref name="nearest"/>, when given, is every filter's nearest neighbour and distance (the first pass's).
     /// </summary>
-    public static int[] Kept(double[] distances, int n, int? keep)
+    public static int[] Kept(double[] distances, int n, int? keep, (int[] Neighbour, double[] Distance)? nearest = null)
     {
         var active = Enumerable.Range(0, n).ToList();
         if (keep is null)
         {
-            var pruned = Pass(distances, n, active).ToHashSet();
+            var pruned = Pass(distances, n, active, nearest).ToHashSet();
             return active.Where(i => !pruned.Contains(i)).ToArray();
         }
         var target = Math.Clamp(keep.Value, 1, n);
         while (active.Count > target)
         {
-            var pruned = Pass(distances, n, active);
+            var pruned = Pass(distances, n, active, active.Count == n ? nearest : null);
             if (pruned.Count == 0) break;
             var remove = pruned.Take(active.Count - target).ToHashSet();
             active = active.Where(i => !remove.Contains(i)).ToList();

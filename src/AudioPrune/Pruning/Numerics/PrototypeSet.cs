@@ -39,6 +39,9 @@ public sealed class PrototypeSet
     public double[] Rows => rows ?? Enumerable.Range(0, Count)
         .SelectMany(f => weights!.AsSpan(f * Dimension, Dimension).ToArray().Select(v => v * scales![f])).ToArray();
 
+    /// <summary>The explicit rows (rank-1 prototypes), or null for scaled weights.</summary>
+    internal double[]? ExplicitRows => rows;
+
     /// <summary>S = P P^T (n x n), exactly symmetric.</summary>
     public double[] Similarity()
     {

@@ -18,36 +18,70 @@ internal static class ShortRowGram
     /// <summary>Columns of S per parallel task (a multiple of the eight-column SIMD step).</summary>
     private const int PanelWidth = 128;
 
+    /// <param name="distances">Return D = 1 - S clamped to [0, 2] (<see cref="CosineDistances.ToDistances"/>), each
+    /// row tile turned while it is in cache, instead of S.</param>
+    public static double[] Of(double[] a, int n, int d, bool parallel, bool distances = false)
+    {
+        var s = GC.AllocateUninitializedArray<double>(n * n); // every entry is written below
+        Tiles(a, n, d, parallel, () => s, tileRows: false, (_, i, j0, j1) =>
+        {
+            if (distances) CosineDistances.ToDistances(s.AsSpan(i * n + j0, j1 - j0), clamp: true);
+        });
+        return s;
+    }
+
+    /// <summary>
+    /// target = (accumulate ? target : 0) + D / divisor with D = 1 - S clamped to [0, 2]: what turning S into D
+    /// (<see cref="CosineDistances.ToDistances"/>) and then <see cref="DenseProducts.AddQuotient"/> give, entry by
+    /// entry, but S and D exist only a row tile at a time (a group's members add their distances to its mean).
+    /// </summary>
+    public static void AddDistanceQuotient(double[] a, int n, int d, bool parallel, double[] target, double divisor, bool accumulate)
+    {
+        if (target.Length != n * n) throw new ArgumentException("the target is not n x n");
+        Tiles(a, n, d, parallel, () => new double[RowTile * n], tileRows: true, (tile, i, j0, j1) =>
+        {
+            var row = tile.AsSpan(i % RowTile * n + j0, j1 - j0);
+            CosineDistances.ToDistances(row, clamp: true);
+            DenseProducts.AddQuotient(target.AsSpan(i * n + j0, j1 - j0), row, divisor, accumulate);
+        });
+    }
+
+    /// <summary>
+    /// Computes S tile by tile into the buffer each task gets from <paramref name="buffer"/> (all of S, or with
+    /// <paramref name="tileRows"/> one tile of four rows by n), calling <paramref name="rowDone"/>(buffer, i, j0, j1)
+    /// for every row i of a finished tile.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double[] Of(double[] a, int n, int d, bool parallel)
+    private static void Tiles(double[] a, int n, int d, bool parallel, Func<double[]> buffer, bool tileRows, Action<double[], int, int, int> rowDone)
     {
         var transposed = new double[d * n];
         for (var i = 0; i < n; i++)
         {
             for (var k = 0; k < d; k++) transposed[k * n + i] = a[i * d + k];
         }
-        var s = GC.AllocateUninitializedArray<double>(n * n); // every entry is written below
         var tiles = (n + RowTile - 1) / RowTile;
         var panels = (n + PanelWidth - 1) / PanelWidth;
         // Column panels outermost: a panel of A^T (d x 128, 64 KB for a Nystrom basis of k = 64) stays in L2 while
         // every row tile passes over it; row tiles outermost would stream all of A^T from memory once per tile.
-        Parallel.For(0, panels, new ParallelOptions { MaxDegreeOfParallelism = parallel ? -1 : 1 }, panel =>
+        Parallel.For(0, panels, new ParallelOptions { MaxDegreeOfParallelism = parallel ? -1 : 1 }, buffer, (panel, _, s) =>
         {
             var j0 = panel * PanelWidth;
             var j1 = Math.Min(n, j0 + PanelWidth);
             for (var tile = 0; tile < tiles; tile++)
             {
                 var i0 = tile * RowTile;
-                if (i0 + RowTile <= n) FourRows(a, transposed, s, n, d, i0, j0, j1);
-                else for (var i = i0; i < n; i++) OneRow(a, transposed, s, n, d, i, j0, j1);
+                var first = tileRows ? i0 : 0; // the row of S that the buffer's row 0 holds
+                if (i0 + RowTile <= n) FourRows(a, transposed, s, n, d, i0, first, j0, j1);
+                else for (var i = i0; i < n; i++) OneRow(a, transposed, s, n, d, i, first, j0, j1);
+                for (var i = i0; i < Math.Min(n, i0 + RowTile); i++) rowDone(s, i, j0, j1);
             }
-        });
-        return s;
+            return s;
+        }, _ => { });
     }
 
-    /// <summary>Rows i0..i0+3 of S, columns j0..j1-1.</summary>
+    /// <summary>Rows i0..i0+3 of S, columns j0..j1-1, into s from its row i0 - first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows(double[] a, double[] t, double[] s, int n, int d, int i0, int j0, int j1)
+    private static void FourRows(double[] a, double[] t, double[] s, int n, int d, int i0, int first, int j0, int j1)
     {
         ref var a0 = ref a[i0 * d];
         ref var a1 = ref Unsafe.Add(ref a0, d);
@@ -77,7 +111,7 @@ internal static class ShortRowGram
                 c30 = Vector256.FusedMultiplyAdd(x3, t0, c30);
                 c31 = Vector256.FusedMultiplyAdd(x3, t1, c31);
             }
-            var row = i0 * n + j;
+            var row = (i0 - first) * n + j;
             c00.CopyTo(s, row);
             c01.CopyTo(s, row + 4);
             c10.CopyTo(s, row + n);
@@ -89,22 +123,22 @@ internal static class ShortRowGram
         }
         for (; j < j1; j++)
         {
-            for (var r = 0; r < RowTile; r++) s[(i0 + r) * n + j] = Entry(a, t, n, d, i0 + r, j);
+            for (var r = 0; r < RowTile; r++) s[(i0 + r - first) * n + j] = Entry(a, t, n, d, i0 + r, j);
         }
     }
 
-    /// <summary>Row i of S, columns j0..j1-1, for the rows left over after the four-row tiles.</summary>
+    /// <summary>Row i of S, columns j0..j1-1, for the rows left over after the four-row tiles (into s's row i - first).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OneRow(double[] a, double[] t, double[] s, int n, int d, int i, int j0, int j1)
+    private static void OneRow(double[] a, double[] t, double[] s, int n, int d, int i, int first, int j0, int j1)
     {
         var j = j0;
         for (; j + 4 <= j1; j += 4)
         {
             var c = Vector256<double>.Zero;
             for (var k = 0; k < d; k++) c = Vector256.FusedMultiplyAdd(Vector256.Create(a[i * d + k]), Vector256.Create(t.AsSpan(k * n + j, 4)), c);
-            c.CopyTo(s, i * n + j);
+            c.CopyTo(s, (i - first) * n + j);
         }
-        for (; j < j1; j++) s[i * n + j] = Entry(a, t, n, d, i, j);
+        for (; j < j1; j++) s[(i - first) * n + j] = Entry(a, t, n, d, i, j);
     }
 
     /// <summary>One entry by the same fused multiply-add chain as the SIMD lanes.</summary>

@@ -34,23 +34,25 @@ public static class NetworkSurgery
     /// <summary>For every tensor that loses units, the units it keeps (ascending).</summary>
     private static Dictionary<string, int[]> KeptUnits(NetworkGraph graph, ChannelGroups groups, IReadOnlyDictionary<string, int[]> keptByGroup)
     {
-        var removed = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+        var removed = new Dictionary<string, bool[]>(StringComparer.Ordinal);
         foreach (var (name, keptChannels) in keptByGroup)
         {
             var group = Prunable(graph, groups, name);
             CheckKept(name, keptChannels, group.Channels);
-            var keptSet = keptChannels.ToHashSet();
+            var keptChannel = new bool[group.Channels];
+            foreach (var k in keptChannels) keptChannel[k] = true;
             foreach (var member in group.Tensors)
             {
-                if (!removed.TryGetValue(member.Tensor, out var units)) removed[member.Tensor] = units = [];
+                if (!removed.TryGetValue(member.Tensor, out var units)) removed[member.Tensor] = units = new bool[graph.ShapeOf(member.Tensor)[0]];
                 for (var k = 0; k < group.Channels; k++)
                 {
-                    if (!keptSet.Contains(k)) units.UnionWith(member.Units[k]);
+                    if (keptChannel[k]) continue;
+                    foreach (var unit in member.Units[k]) units[unit] = true;
                 }
             }
         }
-        return removed.Where(r => r.Value.Count > 0).ToDictionary(
-            r => r.Key, r => Enumerable.Range(0, graph.ShapeOf(r.Key)[0]).Where(u => !r.Value.Contains(u)).ToArray(), StringComparer.Ordinal);
+        return removed.Where(r => r.Value.Contains(true)).ToDictionary(
+            r => r.Key, r => Enumerable.Range(0, r.Value.Length).Where(u => !r.Value[u]).ToArray(), StringComparer.Ordinal);
     }
 
     private static ChannelGroup Prunable(NetworkGraph graph, ChannelGroups groups, string name)
