@@ -59,6 +59,31 @@ internal static class InteropFixtures
         }).ToArray();
     }
 
+    /// <summary>
+    /// Trains a network for <paramref name="steps"/> Adam steps (lr 0.01) on one seeded batch of 8 random 1x64x100
+    /// examples of 10 classes and returns the loss of each step, with every parameter's gradient checked present.
+    /// </summary>
+    public static List<float> AdamLosses(NetworkGraph graph, WeightMap weights, int steps = 8)
+    {
+        using var module = TorchGraphModule.Create(graph, weights);
+        module.train();
+        TorchSharp.torch.manual_seed(7);
+        using var x = randn([8, 1, 64, 100]);
+        using var y = randint(0, 10, [8], dtype: ScalarType.Int64);
+        using var optimizer = TorchSharp.torch.optim.Adam(module.parameters(), 0.01);
+        var losses = new List<float>();
+        for (var step = 0; step < steps; step++)
+        {
+            optimizer.zero_grad();
+            using var loss = TorchSharp.torch.nn.functional.cross_entropy(module.call(x), y);
+            loss.backward();
+            optimizer.step();
+            losses.Add(loss.item<float>());
+        }
+        Assert.All(module.parameters(), p => Assert.NotNull(p.grad));
+        return losses;
+    }
+
     /// <summary>Asserts |a - b| &lt;= tolerance * max|expected| element-wise.</summary>
     public static void AssertClose(float[] expected, float[] actual, double relative)
     {

@@ -1,12 +1,9 @@
-using AudioPrune.Graph.Torch;
 using AudioPrune.Interop;
 using AudioPrune.Interop.Onnx;
 using AudioPrune.Interop.Onnx.Import;
 using AudioPrune.Pruning.Dependency;
 using AudioPrune.Pruning.Planning;
 using AudioPrune.Tests.Interop;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace AudioPrune.Tests.Pruning.Groups;
 
@@ -71,21 +68,7 @@ public sealed class ImportedNetworkPruningTests
     {
         var model = OnnxImporter.Import(OnnxFixtureFiles.Onnx("mobilenet_v3_se"));
         var result = Prune(model, "similarity");
-        using var module = TorchGraphModule.Create(result.Graph, result.Weights);
-        module.train();
-        torch.manual_seed(7);
-        using var x = torch.randn([8, 1, 64, 100]);
-        using var y = torch.randint(0, 10, [8], dtype: ScalarType.Int64);
-        using var optimizer = torch.optim.Adam(module.parameters(), 0.01);
-        var losses = new List<float>();
-        for (var step = 0; step < 8; step++)
-        {
-            optimizer.zero_grad();
-            using var loss = nn.functional.cross_entropy(module.call(x), y);
-            loss.backward();
-            optimizer.step();
-            losses.Add(loss.item<float>());
-        }
+        var losses = InteropFixtures.AdamLosses(result.Graph, result.Weights);
         Assert.True(losses[^1] < losses[0] * 0.7, $"losses {string.Join(", ", losses)}");
     }
 }
