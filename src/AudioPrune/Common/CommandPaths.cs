@@ -50,7 +50,7 @@ public sealed class CommandPaths
             {
                 if (!input.Folder && (real == input.Real || identity is not null && identity == input.Identity))
                     throw UserInputException.InFile(path, $"{role} is the same file as {Name(input.Role, input.Path)}; writing it would destroy the input, so choose another file");
-                if (input.Folder && identity is not null && IsInside(input.Real, real))
+                if (input.Folder && identity is not null && FileEntry.IsInside(input.Real, real))
                     throw UserInputException.InFile(path, $"{role} would replace a file inside {Name(input.Role, input.Path)}, which this command reads; choose a file elsewhere");
             }
             if (written.FirstOrDefault(w => w.Real == real) is { Role: not null } twice)
@@ -75,6 +75,4 @@ public sealed class CommandPaths
 
     private static string Name(string role, string path) => role == path ? path : $"{role} {path}";
 
-    private static bool IsInside(string folder, string path) =>
-        path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }

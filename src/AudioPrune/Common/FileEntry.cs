@@ -77,6 +77,10 @@ public static partial class FileEntry
         }
     }
 
+    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies below it (compare real paths).</summary>
+    public static bool IsInside(string folder, string path) =>
+        path == folder || path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
     /// <summary>A word for the kind, as error messages use it ("a FIFO", "a character device").</summary>
     public static string Describe(FileKind kind) => kind switch
     {

@@ -24,10 +24,10 @@ public static class DatasetPaths
             throw UserInputException.InFile(source, $"line {line}: '{relative}' is an absolute path; file names must be relative to the dataset root {root}");
         var rootFull = Path.GetFullPath(root);
         var full = Path.GetFullPath(Path.Combine(rootFull, relative.Replace('\\', '/')));
-        if (!DatasetWalk.IsInside(rootFull, full))
+        if (!FileEntry.IsInside(rootFull, full))
             throw UserInputException.InFile(source, $"line {line}: '{relative}' points outside the dataset root {rootFull}");
         var target = FileEntry.RealPath(full);
-        if (!DatasetWalk.IsInside(FileEntry.RealPath(rootFull), target))
+        if (!FileEntry.IsInside(FileEntry.RealPath(rootFull), target))
             throw UserInputException.InFile(source, $"line {line}: '{relative}' leads through a symbolic link to {target}, outside the dataset root {rootFull}");
         return full;
     }

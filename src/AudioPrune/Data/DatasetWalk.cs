@@ -35,15 +35,11 @@ public static class DatasetWalk
         return found.Where(f => seen.Add(f.Value)).Select(f => (f.Key, f.Value)).ToList();
     }
 
-    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies below it (both real paths).</summary>
-    public static bool IsInside(string folder, string path) =>
-        path == folder || path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
     /// <summary>The real path of <paramref name="path"/>, refused when its links lead out of the dataset root.</summary>
     private static string Inside(string realRoot, string root, string path)
     {
         var real = FileEntry.RealPath(path);
-        if (!IsInside(realRoot, real))
+        if (!FileEntry.IsInside(realRoot, real))
             throw UserInputException.InFile(path, $"is a symbolic link to {real}, outside the dataset folder {root}; links are followed only inside it");
         return real;
     }

@@ -31,7 +31,7 @@ public sealed class HostileRun
     public static HostileRun Start(string folder, string[] args, params string[] extraPaths)
     {
         var before = Snapshot(folder, extraPaths);
-        var info = new ProcessStartInfo(DotnetHost())
+        var info = new ProcessStartInfo(ChildCli.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -168,7 +168,4 @@ public sealed class HostileRun
         }
         return 0;
     }
-
-    private static string DotnetHost() =>
-        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 }

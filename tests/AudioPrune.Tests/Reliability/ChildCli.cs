@@ -73,6 +73,6 @@ public sealed class ChildCli : IDisposable
     }
 
     /// <summary>The dotnet host running the tests (the same runtime), or "dotnet" from PATH.</summary>
-    private static string DotnetHost() =>
+    public static string DotnetHost() =>
         Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 }
