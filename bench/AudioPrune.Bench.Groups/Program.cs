@@ -1,3 +1,4 @@
+using AudioPrune.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using AudioPrune.Interop.Onnx.Import;
@@ -11,7 +12,7 @@ using AudioPrune.Runtime;
 // score every prunable group and rebuild the network (importance plus surgery), per criterion.
 // Usage: dotnet run -c Release --project bench/AudioPrune.Bench.Groups -- --onnx DIR [--repeat N] [--json FILE]
 // Every figure is the best of N runs after one untimed run (JIT compilation, first touch of memory).
-NativeRuntime.TuneAllocator();
+NativeRuntime.EnsureInitialized();
 var folder = args.SkipWhile(a => a != "--onnx").Skip(1).FirstOrDefault() ?? throw new ArgumentException("--onnx DIR is required");
 var repeat = args.SkipWhile(a => a != "--repeat").Skip(1).Select(int.Parse).FirstOrDefault(5);
 var jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();

@@ -17,7 +17,7 @@ using AudioPrune.Zoo;
 // The weights are the zoo network's seed-0 weights, the same ones `audioprune export NAME --safetensors FILE`
 // writes, so bench/numpy_similarity.py can time the NumPy reference on identical filters and the kept sets
 // (written with --json) can be compared.
-NativeRuntime.TuneAllocator();
+NativeRuntime.EnsureInitialized();
 var repeat = args.SkipWhile(a => a != "--repeat").Skip(1).Select(int.Parse).FirstOrDefault(3);
 var only = args.SkipWhile(a => a != "--network").Skip(1).FirstOrDefault();
 var chosen = args.SkipWhile(a => a != "--criteria").Skip(1).FirstOrDefault()?.Split(',', StringSplitOptions.TrimEntries);

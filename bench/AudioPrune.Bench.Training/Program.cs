@@ -60,7 +60,7 @@ static string OneDnnIsaText()
 {
     var value = Environment.GetEnvironmentVariable(NativeRuntime.OneDnnIsaVariable);
     var isa = value is null ? "uncapped" : $"{NativeRuntime.OneDnnIsaVariable}={value} (set by the caller)";
-    var block = NativeRuntime.OneDnnChannelBlock;
+    var block = CpuPolicy.Current.OneDnnChannelBlock;
     return block == 0 ? isa : $"{isa}; convolution channels padded to blocks of {block} (CPU with AVX-512)";
 }
 

@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using System.CommandLine;
 using AudioPrune.Benchmarking;
 using AudioPrune.Common;

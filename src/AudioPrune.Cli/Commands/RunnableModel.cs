@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using AudioPrune.Benchmarking;
 using AudioPrune.Common;
 using AudioPrune.Graph;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AudioPrune.Common;
-using AudioPrune.Reports;
 
 namespace AudioPrune.Audio;
 

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using AudioPrune.Common;
 using AudioPrune.Graph;
-using AudioPrune.Reports;
 
 namespace AudioPrune.Audio;
 

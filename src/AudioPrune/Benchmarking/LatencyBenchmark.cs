@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 
@@ -13,7 +14,7 @@ public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int 
 /// The executed MACs are what the engine's kernels really do (<see cref="IInferenceEngine.ExecutedMacs"/>); the
 /// efficiency against them separates the kernels' speed from the multiply-adds that padding and folding add back.
 /// Form and ParentForm say how each engine ran its network (<see cref="IInferenceEngine.Form"/>); Layers and
-/// ParentLayers where the time went, when profiled (<see cref="ILayerProfiler"/>).
+/// ParentLayers where the time went, when profiled (<see cref="OnnxLayerProfiler"/>).
 /// </summary>
 public sealed record LatencyResult(
     string Engine, int Batch, int Threads, long Macs, LatencyStats Model,
@@ -39,11 +40,11 @@ public static class LatencyBenchmark
         var input = RandomInput(model.Graph.Input, settings.Batch, settings.Seed);
         var macs = ComplexityReport.Of(model.Graph).Macs;
         using var engine = InferenceEngines.Create(settings.Engine, model, settings.Threads);
-        if (settings.Profile && engine is not ILayerProfiler)
+        if (settings.Profile && !OnnxLayerProfiler.CanProfile(engine))
             throw new UserInputException($"--profile needs an ONNX Runtime engine (onnx or onnx-plain), not '{settings.Engine}'");
         void RunModel() => engine.Run(input, settings.Batch);
         LayerProfile? Profile(IInferenceEngine e) =>
-            settings.Profile ? ((ILayerProfiler)e).Profile(input, settings.Batch, settings.Warmup, settings.Runs) : null;
+            settings.Profile ? OnnxLayerProfiler.Profile(e, input, settings.Batch, settings.Warmup, settings.Runs) : null;
         if (parent is null)
         {
             var alone = LatencyMeter.Measure(RunModel, settings.Warmup, settings.Runs);

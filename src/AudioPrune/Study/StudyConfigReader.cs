@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using AudioPrune.Audio;
 using AudioPrune.Benchmarking;
 using AudioPrune.Common;

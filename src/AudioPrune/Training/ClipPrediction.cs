@@ -1,5 +1,5 @@
+using AudioPrune.Inference;
 using AudioPrune.Audio;
-using AudioPrune.Benchmarking;
 using AudioPrune.Data;
 using AudioPrune.Graph;
 

@@ -1,4 +1,4 @@
-using AudioPrune.Benchmarking;
+using AudioPrune.Inference;
 using AudioPrune.Data;
 using AudioPrune.Graph;
 

@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using AudioPrune.Common;
 using AudioPrune.Data;
 using AudioPrune.Graph;
@@ -17,7 +18,7 @@ public static class Evaluator
     }
 
     /// <summary>Scores the model as run by an inference engine (e.g. ONNX Runtime); same metrics as the TorchSharp path.</summary>
-    public static EvaluationResult Evaluate(Benchmarking.IInferenceEngine engine, ModelArtifact model, IExampleSet data, int batchSize = 64)
+    public static EvaluationResult Evaluate(IInferenceEngine engine, ModelArtifact model, IExampleSet data, int batchSize = 64)
     {
         EnsureScorable(model, data, batchSize);
         return Score(model.Graph.Name, ModelHead.Of(model.Graph), data, EngineOutputs.Probabilities(engine, model.Graph, data, batchSize));

@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using AudioPrune.Benchmarking;
 using AudioPrune.Graph;
 using AudioPrune.Interop.Onnx;

@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using AudioPrune.Benchmarking;
 using AudioPrune.Common;
 using AudioPrune.Graph;
@@ -70,7 +71,7 @@ public sealed class LayerProfileTests
         static int TracesInWorkingFolder() => Directory.EnumerateFiles(Directory.GetCurrentDirectory(), "onnxruntime_profile_*").Count();
         var tracesBefore = TracesInWorkingFolder();
 
-        var profile = engine.Profile(input, batch: 1, warmup: 1, runs: 3);
+        var profile = OnnxLayerProfiler.Profile(engine, input, batch: 1, warmup: 1, runs: 3);
 
         Assert.Equal(3, profile.Runs);
         Assert.Equal(GraphStages.Of(Graph).Names, profile.Stages.Select(s => s.Stage));

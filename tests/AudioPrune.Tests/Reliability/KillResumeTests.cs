@@ -1,3 +1,4 @@
+using AudioPrune.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using AudioPrune.Graph;

@@ -19,11 +19,24 @@ public sealed class NativeRuntimeTests
     }
 
     [Fact]
-    public void AllocatorIsTunedOnGlibc()
+    public void AllocatorIsTunedOnGlibcOnceTheGraphModuleIsUsed()
     {
         if (!OperatingSystem.IsLinux()) return;
+        var graph = new SequentialBuilder("probe", new Shape(1, 4, 4)).Conv("conv", 2, 3).Build();
+        using var module = TorchGraphModule.Create(graph, WeightInitializer.Initialize(graph, 1));
         Assert.True(NativeRuntime.IsGlibc, "expected glibc on Linux");
-        Assert.True(NativeRuntime.AllocatorTuned, "mallopt thresholds were not applied at start-up");
+        Assert.True(NativeRuntime.AllocatorTuned, "mallopt thresholds were not applied when libtorch was first loaded");
+    }
+
+    [Fact]
+    public void CpuPolicyResolvesEachKernelChoiceFromTheInstructionSets()
+    {
+        var avx512 = new CpuPolicy(oneDnnSeesAvx512: true, runtimeHasAvx512: true, runtimeHasAvx2: true);
+        var avx2 = new CpuPolicy(oneDnnSeesAvx512: false, runtimeHasAvx512: false, runtimeHasAvx2: true);
+        var neither = new CpuPolicy(oneDnnSeesAvx512: false, runtimeHasAvx512: false, runtimeHasAvx2: false);
+        Assert.Equal((16, false, ConvolutionBlock.Sixteen), (avx512.OneDnnChannelBlock, avx512.SingleChannelConvolutionPays, avx512.OnnxRuntimeLayout));
+        Assert.Equal((0, true, ConvolutionBlock.Eight), (avx2.OneDnnChannelBlock, avx2.SingleChannelConvolutionPays, avx2.OnnxRuntimeLayout));
+        Assert.Equal(ConvolutionBlock.None, neither.OnnxRuntimeLayout);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AudioPrune.Runtime;
 using System.Text.Json;
 using AudioPrune.Common;
 using AudioPrune.Data;
@@ -91,7 +92,7 @@ public sealed class TrainerTests
         var checkpoint = Path.Combine(temp.Path, "checkpoint.bin");
         var (magic, state, tensors) = ReadCheckpoint(checkpoint);
         // The tiny network's 8-channel layers are padded wherever the CPU has 16-channel blocks.
-        var padded = AudioPrune.Runtime.NativeRuntime.OneDnnChannelBlock > 0;
+        var padded = CpuPolicy.Current.OneDnnChannelBlock > 0;
         Assert.Equal(padded, state["padded_channels"]!.GetValue<bool>());
 
         // Claiming the other module makes the saved tensors the wrong shapes: resuming must notice, not misload.

@@ -22,7 +22,7 @@ public static class BlockAlignedConvolution
     /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, Size2 stride, Size2 padding, bool alignFilters)
     {
-        var block = NativeRuntime.OneDnnChannelBlock;
+        var block = CpuPolicy.Current.OneDnnChannelBlock;
         var (filters, channels) = (weight.shape[0], weight.shape[1]);
         var extraChannels = ForwardPadding(channels, block);
         var extraFilters = alignFilters ? GradientPadding(filters, block) : 0;

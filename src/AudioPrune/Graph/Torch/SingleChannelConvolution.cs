@@ -23,12 +23,8 @@ public sealed class SingleChannelConvolution : autograd.SingleTensorFunction<Sin
     private const int MinimumKernelTaps = 25;
     private const int MaximumFilters = 32;
 
-    /// <summary>
-    /// Whether the form pays on this CPU. With AVX-512, libtorch's own weight-gradient kernel for one input channel is
-    /// fast: DCASE21_Net's first layer took 7.3 ms of a one-thread step there, this form 35 ms (its convolution and a
-    /// reorder of the upstream gradient into oneDNN's blocked layout).
-    /// </summary>
-    public static bool PaysOnThisCpu { get; } = !Runtime.NativeRuntime.CpuHasAvx512();
+    /// <summary>Whether the form pays on this CPU (<see cref="Runtime.CpuPolicy"/>).</summary>
+    public static bool PaysOnThisCpu { get; } = Runtime.CpuPolicy.Current.SingleChannelConvolutionPays;
 
     /// <summary>Whether the node qualifies: one input channel, one group, stride 1, a large kernel, few filters.</summary>
     public static bool Supports(Conv2dNode node) =>

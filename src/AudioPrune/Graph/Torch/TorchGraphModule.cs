@@ -25,6 +25,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 
     static TorchGraphModule()
     {
+        NativeRuntime.EnsureInitialized();
         torch.InitializeDeviceType(DeviceType.CPU); // loads libtorch, whose settings follow
         NativeRuntime.DisableNnpack();
     }
@@ -35,7 +36,7 @@ public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
     public TorchGraphModule(NetworkGraph graph, ActivationLayout? layout = null, bool? padChannels = null) : base(graph.Name)
     {
         this.graph = graph;
-        var block = NativeRuntime.OneDnnChannelBlock;
+        var block = CpuPolicy.Current.OneDnnChannelBlock;
         var pad = padChannels ?? block > 0;
         physical = pad ? ChannelPadding.Padded(graph, block > 0 ? block : ForcedPaddingBlock) ?? graph : graph;
         Layout = layout ?? ActivationLayouts.For(physical, block);

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics.X86;
-
 namespace AudioPrune.Interop.Onnx;
 
 /// <summary>
@@ -26,8 +24,12 @@ public static class ConvolutionLayouts
     /// The layout for ONNX Runtime on this CPU: its blocked kernels are x64 only, with 16-channel blocks where
     /// AVX-512F is present and 8-channel blocks with AVX2; anywhere else convolutions stay plain.
     /// </summary>
-    public static ConvolutionLayout ForThisCpu() =>
-        Avx512F.IsSupported ? ConvolutionLayout.Blocked16 : Avx2.IsSupported ? ConvolutionLayout.Blocked8 : ConvolutionLayout.Plain;
+    public static ConvolutionLayout ForThisCpu() => Runtime.CpuPolicy.Current.OnnxRuntimeLayout switch
+    {
+        Runtime.ConvolutionBlock.Sixteen => ConvolutionLayout.Blocked16,
+        Runtime.ConvolutionBlock.Eight => ConvolutionLayout.Blocked8,
+        _ => ConvolutionLayout.Plain,
+    };
 
     /// <summary>A CLI value ("auto", "plain", "blocked8", "blocked16") as a layout; auto is this CPU's.</summary>
     public static ConvolutionLayout Parse(string name) =>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AudioPrune.Common;
 using AudioPrune.Graph;
-using AudioPrune.Reports;
 
 namespace AudioPrune.Pruning.Planning;
 

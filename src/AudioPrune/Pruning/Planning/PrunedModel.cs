@@ -1,6 +1,6 @@
+using AudioPrune.Common;
 using System.Text.Json;
 using AudioPrune.Graph;
-using AudioPrune.Reports;
 
 namespace AudioPrune.Pruning.Planning;
 

@@ -1,4 +1,4 @@
-namespace AudioPrune.Benchmarking;
+namespace AudioPrune.Inference;
 
 /// <summary>Something that runs a model on a batch of examples: TorchSharp or ONNX Runtime.</summary>
 public interface IInferenceEngine : IDisposable

@@ -3,7 +3,7 @@ using AudioPrune.Graph.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AudioPrune.Benchmarking;
+namespace AudioPrune.Inference;
 
 /// <summary>
 /// Evaluation-mode inference with TorchSharp (no gradients), on a fixed number of threads. The module's form

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AudioPrune.Reports;
+namespace AudioPrune.Common;
 
 /// <summary>One JSON style for every machine-readable output: snake_case keys, indented.</summary>
 public static class ReportJson

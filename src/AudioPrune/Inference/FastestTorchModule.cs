@@ -3,7 +3,7 @@ using AudioPrune.Graph;
 using AudioPrune.Graph.Torch;
 using static TorchSharp.torch;
 
-namespace AudioPrune.Benchmarking;
+namespace AudioPrune.Inference;
 
 /// <summary>
 /// Picks, by timing them on the batch to be run, the fastest of the module forms that compute the same outputs:

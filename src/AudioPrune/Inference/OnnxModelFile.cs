@@ -1,9 +1,9 @@
-using AudioPrune.Benchmarking;
+using AudioPrune.Interop;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop.Onnx;
 
-namespace AudioPrune.Interop;
+namespace AudioPrune.Inference;
 
 /// <summary>
 /// An .onnx file written by the exporter, for the commands that only run a model (evaluate, predict): its

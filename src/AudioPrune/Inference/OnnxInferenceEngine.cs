@@ -2,14 +2,14 @@ using AudioPrune.Graph;
 using AudioPrune.Interop;
 using AudioPrune.Interop.Onnx;
 
-namespace AudioPrune.Benchmarking;
+namespace AudioPrune.Inference;
 
 /// <summary>
 /// ONNX Runtime inference of an artifact: the model is exported (batch norm folded, as a deployment would)
 /// to a temporary .onnx file, loaded into a session, and the file removed. The convolution layout is this CPU's
 /// unless given (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
-public sealed class OnnxInferenceEngine : IInferenceEngine, ILayerProfiler
+public sealed class OnnxInferenceEngine : IInferenceEngine
 {
     private readonly OnnxModelRunner runner;
     private readonly ModelArtifact? model;
@@ -38,28 +38,11 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, ILayerProfiler
 
     public float[] Run(float[] input, int batch) => runner.Run(input, batch);
 
-    public LayerProfile Profile(float[] input, int batch, int warmup, int runs)
-    {
-        if (model is null || options is null) throw new InvalidOperationException("only an engine made from a model artifact knows its layers");
-        var prefix = Path.Combine(Path.GetTempPath(), $"audioprune-profile-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        string? trace = null;
-        try
-        {
-            using (var profiled = Load(prefix))
-            {
-                for (var i = 0; i < warmup + runs; i++) profiled.Run(input, batch);
-                trace = profiled.EndProfiling();
-            }
-            var nodes = OnnxRuntimeTrace.Read(trace);
-            return LayerProfile.From(nodes, warmup, model.Graph, node => OnnxExecutedMacs.OfNode(model.Graph, node, options.Layout));
-        }
-        finally
-        {
-            if (trace is not null) File.Delete(trace);
-            // ONNX Runtime appends a time stamp to the prefix; a session that failed may still have written its trace.
-            foreach (var left in Directory.EnumerateFiles(Path.GetTempPath(), Path.GetFileName(prefix) + "*")) File.Delete(left);
-        }
-    }
+    /// <summary>The artifact and export options this engine was made from (null for an .onnx file run as it is).</summary>
+    internal (ModelArtifact Model, OnnxExportOptions Options)? Source => model is null || options is null ? null : (model, options);
+
+    /// <summary>A second session on the same export, writing ONNX Runtime's profile under <paramref name="profilePrefix"/>.</summary>
+    internal OnnxModelRunner OpenProfiled(string profilePrefix) => Load(profilePrefix);
 
     private OnnxModelRunner Load(string? profilePrefix)
     {

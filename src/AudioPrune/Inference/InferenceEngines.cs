@@ -2,7 +2,7 @@ using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop.Onnx;
 
-namespace AudioPrune.Benchmarking;
+namespace AudioPrune.Inference;
 
 /// <summary>
 /// Creates an inference engine by name: "torch", "onnx" (exported with this CPU's convolution layout) or
