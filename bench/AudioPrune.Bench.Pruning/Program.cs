@@ -1,3 +1,4 @@
+using AudioPrune;
 using System.Diagnostics;
 using System.Text.Json;
 using AudioPrune.Common;
@@ -65,7 +66,7 @@ foreach (var network in new[] { "dcase21", "vggish", "cnn14" }.Where(n => (only 
                 var clock = Stopwatch.StartNew();
                 var bank = new FilterBank(convs[i].Name, weights[$"{convs[i].Name}.weight"], i);
                 var importance = criterion.Score(bank);
-                kept[i] = importance.Kept(criterion.SelectsOwnCount ? null : bank.Filters / 2);
+                kept[i] = importance.Kept(criterion.SelectsOwnCount() ? null : bank.Filters / 2);
                 clock.Stop();
                 total += clock.Elapsed.TotalMilliseconds;
                 if (run > 0) best[i] = Math.Min(best[i], clock.Elapsed.TotalMilliseconds);

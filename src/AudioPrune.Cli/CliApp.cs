@@ -9,7 +9,7 @@ namespace AudioPrune.Cli;
 /// The command line: builds the commands, runs one, and turns failures into exit codes:
 /// 0 success, 1 a run that failed unexpectedly, 2 bad input (a one-line message naming the file or value).
 /// </summary>
-public static class CliApp
+internal static class CliApp
 {
     public const int Ok = 0;
     public const int Failed = 1;
@@ -62,7 +62,8 @@ public static class CliApp
     /// <summary>The one-line message of an error caused by the user's input, or null for an internal failure.</summary>
     private static string? UserMessage(Exception e) => e switch
     {
-        UserInputException or GraphException => e.Message.ReplaceLineEndings(" "),
+        UserInputException u => u.MessageNaming(ParameterFlags.Flag).ReplaceLineEndings(" "),
+        GraphException => e.Message.ReplaceLineEndings(" "),
         FileNotFoundException f => $"{f.FileName}: file not found",
         DirectoryNotFoundException d => d.Message,
         UnauthorizedAccessException u => u.Message,

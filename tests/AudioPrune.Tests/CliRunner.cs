@@ -3,7 +3,7 @@ using AudioPrune.Cli;
 namespace AudioPrune.Tests;
 
 /// <summary>Runs the command line in-process and captures what it prints.</summary>
-public static class CliRunner
+internal static class CliRunner
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 

@@ -1,7 +1,7 @@
 namespace AudioPrune.Tests;
 
 /// <summary>Files of this repository (examples, docs), found from the test assembly's folder.</summary>
-public static class RepositoryFiles
+internal static class RepositoryFiles
 {
     private static readonly Lazy<string> RootFolder = new(() =>
     {

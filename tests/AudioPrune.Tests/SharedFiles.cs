@@ -1,7 +1,7 @@
 namespace AudioPrune.Tests;
 
 /// <summary>Model files other tools made, checked into the repository beside their licence (tests/AudioPrune.Tests/Interop/KerasFixtures).</summary>
-public static class SharedFiles
+internal static class SharedFiles
 {
     public static string KerasFolder => RepositoryFiles.Path("tests/AudioPrune.Tests/Interop/KerasFixtures");
 

@@ -1,7 +1,7 @@
 namespace AudioPrune.Tests;
 
 /// <summary>A fresh folder under the system temp directory, deleted when the test ends.</summary>
-public sealed class TempDirectory : IDisposable
+internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {

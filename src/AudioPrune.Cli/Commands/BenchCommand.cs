@@ -8,7 +8,7 @@ using AudioPrune.Reports;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune bench MODEL: measured inference latency, and speed-up against a parent model.</summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     public static Command Create(TextWriter output)
     {

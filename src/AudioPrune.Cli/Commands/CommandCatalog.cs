@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>Every command of the program, in the order --help lists them.</summary>
-public static class CommandCatalog
+internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(TextWriter output) =>
     [

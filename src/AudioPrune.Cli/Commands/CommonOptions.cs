@@ -5,7 +5,7 @@ using AudioPrune.Interop.Onnx;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>Options several commands share, so that they are spelt and parsed the same everywhere.</summary>
-public static class CommonOptions
+internal static class CommonOptions
 {
     public static Argument<string> ModelArgument() => new("MODEL")
     {

@@ -6,7 +6,7 @@ using AudioPrune.Common;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>--engine torch|onnx for the commands that run a model, checked before any work starts.</summary>
-public static class EngineOption
+internal static class EngineOption
 {
     public static Option<string?> Create() => new("--engine")
     {

@@ -11,7 +11,7 @@ using AudioPrune.Training;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune evaluate MODEL --data DATA: scores a model on one split with its stored front end and normalisation.</summary>
-public static class EvaluateCommand
+internal static class EvaluateCommand
 {
     public static Command Create(TextWriter output)
     {

@@ -6,7 +6,7 @@ using AudioPrune.Interop.Onnx;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune export MODEL --pytorch/--safetensors/--graph-json: a model in other tools' formats.</summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     public static Command Create(TextWriter output)
     {

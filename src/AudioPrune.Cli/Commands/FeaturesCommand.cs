@@ -8,7 +8,7 @@ using AudioPrune.Reports;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune features DATA: fills the feature cache and summarises the dataset.</summary>
-public static class FeaturesCommand
+internal static class FeaturesCommand
 {
     public static Command Create(TextWriter output)
     {

@@ -6,7 +6,7 @@ using AudioPrune.Training;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune finetune PRUNED --data DATA --out M.safetensors: fine-tunes a (pruned) model on all or part of the training split.</summary>
-public static class FinetuneCommand
+internal static class FinetuneCommand
 {
     public static Command Create(TextWriter output)
     {
@@ -32,7 +32,7 @@ public static class FinetuneCommand
         command.SetAction(parse =>
         {
             var share = parse.GetValue(fraction);
-            if (!(share > 0 && share <= 1)) throw new Common.UserInputException($"--fraction must be in (0, 1], got {share}");
+            if (!(share > 0 && share <= 1)) throw new UserInputException($"--fraction must be in (0, 1], got {share}");
             using var owner = flags.Validate(parse, parse.GetValue(model)!);
             var resumed = flags.Resumed(parse, output, parse.GetValue(init), share, fraction, init);
             share = resumed?.Options.DataFraction ?? share;

@@ -6,7 +6,7 @@ using AudioPrune.Interop;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune import FILE --out M.safetensors [--graph G]: a model from Keras .h5, ONNX or PyTorch-named weights.</summary>
-public static class ImportCommand
+internal static class ImportCommand
 {
     public static Command Create(TextWriter output)
     {

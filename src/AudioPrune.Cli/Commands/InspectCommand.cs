@@ -10,7 +10,7 @@ using AudioPrune.Reports;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune inspect MODEL: per-layer shapes, parameters, MACs and memory, then the channel groups.</summary>
-public static class InspectCommand
+internal static class InspectCommand
 {
     public static Command Create(TextWriter output)
     {

@@ -10,7 +10,7 @@ using AudioPrune.Training;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune predict MODEL --audio FILE...: the most likely classes of each recording.</summary>
-public static class PredictCommand
+internal static class PredictCommand
 {
     public static Command Create(TextWriter output)
     {

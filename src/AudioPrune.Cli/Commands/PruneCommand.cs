@@ -11,7 +11,7 @@ using AudioPrune.Reports;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune prune MODEL --method M ...: one-shot passive filter pruning and network rebuild.</summary>
-public static class PruneCommand
+internal static class PruneCommand
 {
     public static Command Create(TextWriter output)
     {

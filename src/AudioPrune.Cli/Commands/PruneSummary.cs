@@ -9,7 +9,7 @@ namespace AudioPrune.Cli.Commands;
 /// The before/after table `prune` prints, and its JSON form (--json). <see cref="Executed"/> is absent for the plain
 /// layout, where ONNX Runtime executes the MACs as they are.
 /// </summary>
-public sealed record PruneSummary(
+internal sealed record PruneSummary(
     string Model, string Criterion, IReadOnlyList<PruneSummary.Row> Layers,
     ComplexitySummary Before, ComplexitySummary After, ComplexityReduction Reduction, PruneSummary.ExecutedMacs? Executed, string[]? Notes)
 {

@@ -10,7 +10,7 @@ namespace AudioPrune.Cli.Commands;
 /// MODEL and --engine of evaluate and predict: an artifact run by the chosen engine, or an .onnx file audioprune exported,
 /// run by ONNX Runtime. Any other .onnx file is imported (<see cref="AudioPrune.Interop.Onnx.Import.OnnxImporter"/>) and run like an artifact.
 /// </summary>
-public static class RunnableModel
+internal static class RunnableModel
 {
     public static (ModelArtifact Model, IInferenceEngine Engine) Open(string model, string? engine, int threads)
     {

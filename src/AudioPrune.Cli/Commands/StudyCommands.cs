@@ -5,7 +5,7 @@ using AudioPrune.Study;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>quickstart, experiment and report: whole studies with their report.</summary>
-public static class StudyCommands
+internal static class StudyCommands
 {
     public static Command Quickstart(TextWriter output)
     {

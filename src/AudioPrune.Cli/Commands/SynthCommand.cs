@@ -5,7 +5,7 @@ using AudioPrune.Common;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune synth OUT: writes the built-in synthetic acoustic-scene dataset.</summary>
-public static class SynthCommand
+internal static class SynthCommand
 {
     public static Command Create(TextWriter output)
     {

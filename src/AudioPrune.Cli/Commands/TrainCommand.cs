@@ -8,7 +8,7 @@ using AudioPrune.Training;
 namespace AudioPrune.Cli.Commands;
 
 /// <summary>audioprune train MODEL --data DATA --out M.safetensors: trains a network and stores its data settings in it.</summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create(TextWriter output)
     {

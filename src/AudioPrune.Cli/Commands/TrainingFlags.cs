@@ -12,7 +12,7 @@ namespace AudioPrune.Cli.Commands;
 /// data as the model sees it, train or resume with a progress line per epoch, save, and print the outcome.
 /// Recipe defaults are the spec's fine-tuning recipe (Adam, lr 1e-3, batch 32 or 64 for vggish, 30 epochs).
 /// </summary>
-public sealed class TrainingFlags
+internal sealed class TrainingFlags
 {
     public Option<string> Data { get; } = new("--data")
     {
@@ -89,9 +89,10 @@ public sealed class TrainingFlags
     {
         if (!parse.GetValue(Resume)) return null;
         var requested = Options(parse, graphName: "", FrontEndSettings.Dcase2021, init, fraction);
-        var given = All.Concat(commandOptions).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToHashSet();
+        var given = All.Concat(commandOptions).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => ParameterFlags.Parameter(o.Name)).ToHashSet();
         var run = ResumeSettings.Resolve(RunFolder(parse), requested, given);
-        if (run.FromRun.Length > 0) output.WriteLine($"resuming with the run's own settings: {run.FromRun}");
+        if (run.FromRun.Count > 0)
+            output.WriteLine($"resuming with the run's own settings: {string.Join(", ", run.FromRun.Select(s => $"{ParameterFlags.Flag(s.Parameter)[2..]} {s.Value}"))}");
         return run;
     }
 

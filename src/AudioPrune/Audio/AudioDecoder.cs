@@ -8,7 +8,7 @@ namespace AudioPrune.Audio;
 /// Only regular files are opened (a FIFO, device or folder is refused before anything blocks).
 /// Optionally resamples to a target rate with <see cref="Resampler"/>.
 /// </summary>
-public static class AudioDecoder
+internal static class AudioDecoder
 {
     /// <summary>How error messages call the file.</summary>
     public const string Noun = "audio file";

@@ -8,7 +8,7 @@ namespace AudioPrune.Audio;
 /// set, only the start the clip needs is read (the rest is never decoded); without it the whole recording is
 /// decoded, and one longer than <see cref="InputLimits.MaxDecodedSeconds"/> is refused.
 /// </summary>
-public sealed record AudioReadOptions(int? Channel = null)
+internal sealed record AudioReadOptions(int? Channel = null)
 {
     public static readonly AudioReadOptions Downmix = new();
 
@@ -73,7 +73,7 @@ public sealed record AudioReadOptions(int? Channel = null)
 }
 
 /// <summary>The first <see cref="Samples"/> samples at <see cref="SampleRate"/> (after resampling): what a fixed-length clip uses.</summary>
-public sealed record ClipExtent(int SampleRate, long Samples)
+internal sealed record ClipExtent(int SampleRate, long Samples)
 {
     /// <summary>The frames at <paramref name="sourceRate"/> that give exactly those samples, the resampling filter's reach included.</summary>
     public long SourceFrames(int sourceRate) => Resampler.InputNeeded(Samples, sourceRate, SampleRate);

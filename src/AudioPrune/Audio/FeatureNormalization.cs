@@ -8,7 +8,7 @@ namespace AudioPrune.Audio;
 /// baseline does. Knows the example layout so it can find the band axis. Serialises to JSON for the model
 /// artifact (<see cref="Graph.ModelArtifact.NormalizationKey"/>).
 /// </summary>
-public sealed class FeatureNormalization
+internal sealed class FeatureNormalization
 {
     // Single-precision copies for the hot path (every example copied out for training is normalised).
     private readonly float[] meanSingle;

@@ -9,7 +9,7 @@ namespace AudioPrune.Audio;
 /// giving the same samples as cropping the whole recording would.
 /// Training (through the dataset loader and cache) and prediction use this same path.
 /// </summary>
-public static class FeaturePipeline
+internal static class FeaturePipeline
 {
     private static readonly ConcurrentDictionary<FrontEndSettings, LogMelExtractor> Extractors = new();
 

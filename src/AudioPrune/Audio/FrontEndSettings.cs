@@ -13,7 +13,7 @@ namespace AudioPrune.Audio;
 /// ends (METHOD.md section 6); every field can be overridden. Serialises to JSON for the model artifact
 /// (<see cref="ModelArtifact.FrontEndKey"/>), and its <see cref="Hash"/> keys the feature cache.
 /// </summary>
-public sealed record FrontEndSettings
+internal sealed record FrontEndSettings
 {
     public string Preset { get; init; } = "custom";
     public int SampleRate { get; init; }

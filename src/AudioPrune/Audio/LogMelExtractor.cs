@@ -8,7 +8,7 @@ namespace AudioPrune.Audio;
 /// reflect-padded (or uncentred frames starting at t*hop), double-precision real FFT, magnitude or power,
 /// mel filters, then log. Thread-safe: one instance can serve parallel extraction.
 /// </summary>
-public sealed class LogMelExtractor
+internal sealed class LogMelExtractor
 {
     private readonly double[] window;
     private readonly int windowOffset;

@@ -1,7 +1,7 @@
 namespace AudioPrune.Audio;
 
 /// <summary>Log-mel values of a whole signal, frame-major: Values[frame * Bands + band].</summary>
-public sealed record LogMelSpectrogram(float[] Values, int Frames, int Bands)
+internal sealed record LogMelSpectrogram(float[] Values, int Frames, int Bands)
 {
     public float this[int frame, int band] => Values[frame * Bands + band];
 

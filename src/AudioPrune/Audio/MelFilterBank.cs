@@ -7,7 +7,7 @@ namespace AudioPrune.Audio;
 /// Slaney filters come from NWaves' MelBankSlaney (equal to librosa's to 1e-9); HTK filters follow
 /// VGGish's mel_features formulas.
 /// </summary>
-public sealed class MelFilterBank
+internal sealed class MelFilterBank
 {
     private readonly int[] firstBin;
     private readonly double[][] weights;

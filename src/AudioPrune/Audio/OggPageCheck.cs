@@ -12,7 +12,7 @@ namespace AudioPrune.Audio;
 /// short no larger than the long) and its framing bit (NVorbis loops without end on a bad block size), and a
 /// comment header's declared lengths must fit in it (NVorbis allocates whatever length a header claims).
 /// </summary>
-public static class OggPageCheck
+internal static class OggPageCheck
 {
     private const int HeaderSize = 27;
     private const int IdentificationLength = 30;

@@ -10,7 +10,7 @@ namespace AudioPrune.Audio;
 /// stops on a decoder that makes no progress or yields more than the stream's last granule position declares.
 /// Any decoder failure becomes a one-line input error naming the file.
 /// </summary>
-public static class OggVorbisReader
+internal static class OggVorbisReader
 {
     /// <summary>The sample buffer is pre-sized from the stream's declared length only up to this; a damaged header may claim billions.</summary>
     private const long MaxPresizedSamples = 1L << 22;

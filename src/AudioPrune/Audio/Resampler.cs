@@ -6,7 +6,7 @@ namespace AudioPrune.Audio;
 /// L-phase polyphase bank; other ratios evaluate the same kernel per output sample. When downsampling, the
 /// cut-off follows the new Nyquist frequency so that content above it is removed rather than aliased.
 /// </summary>
-public static class Resampler
+internal static class Resampler
 {
     /// <summary>Zero crossings of the sinc on each side (filter length and steepness).</summary>
     private const int ZeroCrossings = 24;

@@ -1,28 +1,28 @@
 namespace AudioPrune.Audio;
 
 /// <summary>Kinds of sound events the synthetic scenes are made of.</summary>
-public enum SoundEventKind { Tone, Chirp, NoiseBurst, Click, HarmonicStack }
+internal enum SoundEventKind { Tone, Chirp, NoiseBurst, Click, HarmonicStack }
 
 /// <summary>
 /// One event type in a scene: how often it occurs (per second, Poisson), its frequency and duration ranges,
 /// and its level relative to the other events in dB.
 /// </summary>
-public sealed record SoundEventSpec(SoundEventKind Kind, double Rate, double MinHz, double MaxHz, double MinSeconds, double MaxSeconds, double LevelDb = 0);
+internal sealed record SoundEventSpec(SoundEventKind Kind, double Rate, double MinHz, double MaxHz, double MinSeconds, double MaxSeconds, double LevelDb = 0);
 
 /// <summary>A scene: a background bed (noise colour 0 white / 1 pink / 2 brown, optional hum) and event types.</summary>
-public sealed record SceneSpec(string Name, int NoiseColour, double HumHz, double HumLevel, IReadOnlyList<SoundEventSpec> Events);
+internal sealed record SceneSpec(string Name, int NoiseColour, double HumHz, double HumLevel, IReadOnlyList<SoundEventSpec> Events);
 
 /// <summary>
 /// A recording device: band limits, a resonance and a gain, applied to every clip it "records".
 /// Devices flagged HeldOut never appear in the training split.
 /// </summary>
-public sealed record DeviceSpec(string Name, double HighPassHz, double LowPassHz, double PeakHz, double PeakDb, double GainDb, bool HeldOut);
+internal sealed record DeviceSpec(string Name, double HighPassHz, double LowPassHz, double PeakHz, double PeakDb, double GainDb, bool HeldOut);
 
 /// <summary>
 /// The built-in scenes and devices. Event types are deliberately shared between scenes with different rates,
 /// ranges and mixtures, so that classes overlap and a small network reaches useful but imperfect accuracy.
 /// </summary>
-public static class SyntheticSceneCatalog
+internal static class SyntheticSceneCatalog
 {
     public static IReadOnlyList<SceneSpec> Scenes { get; } =
     [

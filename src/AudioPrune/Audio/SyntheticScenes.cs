@@ -5,7 +5,7 @@ using AudioPrune.Common;
 namespace AudioPrune.Audio;
 
 /// <summary>Options of the synthetic acoustic-scene dataset.</summary>
-public sealed record SyntheticSceneOptions
+internal sealed record SyntheticSceneOptions
 {
     public int Clips { get; init; } = 400;
     public double Seconds { get; init; } = 10;
@@ -30,7 +30,7 @@ public sealed record SyntheticSceneOptions
 /// with a CSV manifest (filename,label,split,group,device), so it is read like any real dataset.
 /// Each clip depends only on (seed, clip index), so the output does not depend on thread scheduling.
 /// </summary>
-public static class SyntheticScenes
+internal static class SyntheticScenes
 {
     public static string Write(string outDirectory, SyntheticSceneOptions options)
     {
@@ -57,8 +57,8 @@ public static class SyntheticScenes
 
     private static void Validate(SyntheticSceneOptions o)
     {
-        if (o.Clips < 2) throw new UserInputException($"--clips {o.Clips}: at least 2 clips are needed");
-        if (!(o.Seconds is > 0.05 and <= 600)) throw new UserInputException($"--seconds {o.Seconds}: must be in (0.05, 600]");
+        if (o.Clips < 2) throw new UserInputException($"{{@Clips}} {o.Clips}: at least 2 clips are needed");
+        if (!(o.Seconds is > 0.05 and <= 600)) throw new UserInputException($"{{@Seconds}} {o.Seconds}: must be in (0.05, 600]");
         if (o.Classes < 2 || o.Classes > SyntheticSceneCatalog.Scenes.Count)
             throw new UserInputException($"classes {o.Classes}: must be in 2..{SyntheticSceneCatalog.Scenes.Count}");
         if (o.SampleRate is < 8000 or > 192000) throw new UserInputException($"sample rate {o.SampleRate}: must be in 8000..192000");

@@ -14,7 +14,7 @@ namespace AudioPrune.Audio;
 /// the caller needs are read (<see cref="AudioReadOptions"/>), by seeking: a long file costs no more than a short one.
 /// A NaN or infinite float sample is refused with its index.
 /// </summary>
-public static class WavReader
+internal static class WavReader
 {
     private const ushort FormatPcm = 1;
     private const ushort FormatFloat = 3;

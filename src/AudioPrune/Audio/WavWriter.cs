@@ -7,7 +7,7 @@ namespace AudioPrune.Audio;
 /// Writes WAV files (PCM 8/16/24/32-bit or float 32/64, interleaved channels), atomically.
 /// Used by the synthetic dataset and by tests that need real files in every encoding.
 /// </summary>
-public static class WavWriter
+internal static class WavWriter
 {
     /// <param name="channels">One array per channel, all the same length, samples in [-1, 1].</param>
     public static void Write(string path, int sampleRate, IReadOnlyList<float[]> channels, SampleEncoding encoding = SampleEncoding.Pcm,

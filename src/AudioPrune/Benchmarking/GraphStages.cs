@@ -8,7 +8,7 @@ namespace AudioPrune.Benchmarking;
 /// Layers before the first one join the first stage. A pruned network keeps its parent's layer names, so the two
 /// profiles line up stage by stage.
 /// </summary>
-public sealed class GraphStages
+internal sealed class GraphStages
 {
     private readonly Dictionary<string, string> stageOfLayer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> macs;

@@ -5,7 +5,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Benchmarking;
 
 /// <summary>How to time a model; <see cref="Profile"/> adds a per-layer breakdown from profiled runs after the timed ones.</summary>
-public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int Threads = 1, int Warmup = 10, int Runs = 50, int Seed = 0,
+internal sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int Threads = 1, int Warmup = 10, int Runs = 50, int Seed = 0,
     bool Profile = false);
 
 /// <summary>
@@ -16,7 +16,7 @@ public sealed record LatencySettings(string Engine = "onnx", int Batch = 1, int 
 /// Form and ParentForm say how each engine ran its network (<see cref="IInferenceEngine.Form"/>); Layers and
 /// ParentLayers where the time went, when profiled (<see cref="OnnxLayerProfiler"/>).
 /// </summary>
-public sealed record LatencyResult(
+internal sealed record LatencyResult(
     string Engine, int Batch, int Threads, long Macs, LatencyStats Model,
     long? ParentMacs = null, LatencyStats? Parent = null, long? ExecutedMacs = null, long? ParentExecutedMacs = null,
     string? Form = null, string? ParentForm = null, LayerProfile? Layers = null, LayerProfile? ParentLayers = null)
@@ -28,20 +28,20 @@ public sealed record LatencyResult(
     public double? ExecutedMacEfficiency => MeasuredSpeedup / ExecutedMacsRatio;
 }
 
-public static class LatencyBenchmark
+internal static class LatencyBenchmark
 {
     /// <summary>Times the model (and its parent, in alternating blocks of runs) on seeded random input.</summary>
     public static LatencyResult Run(ModelArtifact model, LatencySettings settings, ModelArtifact? parent = null)
     {
-        if (settings.Batch < 1) throw new UserInputException($"--batch must be at least 1, got {settings.Batch}");
-        if (settings.Runs < 1) throw new UserInputException($"--runs must be at least 1, got {settings.Runs}");
+        if (settings.Batch < 1) throw new UserInputException($"{{@Batch}} must be at least 1, got {settings.Batch}");
+        if (settings.Runs < 1) throw new UserInputException($"{{@Runs}} must be at least 1, got {settings.Runs}");
         if (parent is not null && !parent.Graph.Input.Equals(model.Graph.Input))
             throw new UserInputException($"the parent's input {parent.Graph.Input} differs from the model's {model.Graph.Input}");
         var input = RandomInput(model.Graph.Input, settings.Batch, settings.Seed);
         var macs = ComplexityReport.Of(model.Graph).Macs;
         using var engine = InferenceEngines.Create(settings.Engine, model, settings.Threads);
         if (settings.Profile && !OnnxLayerProfiler.CanProfile(engine))
-            throw new UserInputException($"--profile needs an ONNX Runtime engine (onnx or onnx-plain), not '{settings.Engine}'");
+            throw new UserInputException($"{{@Profile}} needs an ONNX Runtime engine (onnx or onnx-plain), not '{settings.Engine}'");
         void RunModel() => engine.Run(input, settings.Batch);
         LayerProfile? Profile(IInferenceEngine e) =>
             settings.Profile ? OnnxLayerProfiler.Profile(e, input, settings.Batch, settings.Warmup, settings.Runs) : null;

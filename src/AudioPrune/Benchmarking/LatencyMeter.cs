@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AudioPrune.Benchmarking;
 
 /// <summary>Times a piece of work: warm-up runs first (caches, lazy initialisation), then timed runs.</summary>
-public static class LatencyMeter
+internal static class LatencyMeter
 {
     /// <summary>Timed runs per block of <see cref="MeasureInterleaved"/>.</summary>
     public const int BlockRuns = 5;

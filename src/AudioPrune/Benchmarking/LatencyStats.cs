@@ -1,7 +1,7 @@
 namespace AudioPrune.Benchmarking;
 
 /// <summary>Wall-clock times of repeated runs, in milliseconds: the median and the spread around it.</summary>
-public sealed record LatencyStats(int Runs, double MedianMs, double P10Ms, double P90Ms, double MinMs, double MeanMs)
+internal sealed record LatencyStats(int Runs, double MedianMs, double P10Ms, double P90Ms, double MinMs, double MeanMs)
 {
     public static LatencyStats From(IReadOnlyList<double> milliseconds)
     {

@@ -3,20 +3,20 @@ using AudioPrune.Graph;
 namespace AudioPrune.Benchmarking;
 
 /// <summary>One runtime node (after the runtime's own rewrites): its op, its stage, its median kernel time.</summary>
-public sealed record NodeTime(string Node, string Op, string Stage, double MedianMs);
+internal sealed record NodeTime(string Node, string Op, string Stage, double MedianMs);
 
 /// <summary>
 /// One stage of the network (see <see cref="GraphStages"/>): its MACs, the multiply-adds the engine executes for
 /// them, and the sum of its nodes' median kernel times.
 /// </summary>
-public sealed record StageTime(string Stage, long Macs, long ExecutedMacs, double MedianMs);
+internal sealed record StageTime(string Stage, long Macs, long ExecutedMacs, double MedianMs);
 
 /// <summary>
 /// Where one run's time goes, from the runtime's profiler: per node and per stage, medians over the profiled runs.
 /// Time outside the kernels (the session's own work per run) is in no stage, so <see cref="KernelMs"/> is below the
 /// run's wall-clock time; the profiler's own cost is in neither.
 /// </summary>
-public sealed record LayerProfile(int Runs, IReadOnlyList<StageTime> Stages, IReadOnlyList<NodeTime> Nodes)
+internal sealed record LayerProfile(int Runs, IReadOnlyList<StageTime> Stages, IReadOnlyList<NodeTime> Nodes)
 {
     public double KernelMs => Stages.Sum(s => s.MedianMs);
 

@@ -4,7 +4,7 @@ using AudioPrune.Interop.Onnx;
 namespace AudioPrune.Benchmarking;
 
 /// <summary>Where an ONNX Runtime run's time goes, layer by layer, from ONNX Runtime's own profiler.</summary>
-public static class OnnxLayerProfiler
+internal static class OnnxLayerProfiler
 {
     /// <summary>True when <paramref name="engine"/> can be profiled: an ONNX Runtime engine made from an artifact.</summary>
     public static bool CanProfile(IInferenceEngine engine) => engine is OnnxInferenceEngine { Source: not null };

@@ -4,14 +4,14 @@ using AudioPrune.Common;
 namespace AudioPrune.Benchmarking;
 
 /// <summary>One node's kernel times in an ONNX Runtime profile, one per run, in milliseconds.</summary>
-public sealed record NodeRuns(string Node, string Op, IReadOnlyList<double> Milliseconds);
+internal sealed record NodeRuns(string Node, string Op, IReadOnlyList<double> Milliseconds);
 
 /// <summary>
 /// Reads the JSON trace an ONNX Runtime session writes with profiling on: a list of Chrome trace events, of which
 /// those of category "Node" named "NODE_kernel_time" time one node's kernel in one run (microseconds, "dur").
 /// Nodes come in the order they first ran, which for the sequential executor is the order they run in.
 /// </summary>
-public static class OnnxRuntimeTrace
+internal static class OnnxRuntimeTrace
 {
     private const string KernelSuffix = "_kernel_time";
 

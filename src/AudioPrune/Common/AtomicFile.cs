@@ -14,7 +14,7 @@ namespace AudioPrune.Common;
 /// Temporary files are named <c>.NAME.PID.GUID.audioprune.tmp</c>; the first write into a folder removes the ones
 /// that processes which are no longer running left behind (killed mid-write).
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     /// <summary>How every temporary file's name ends.</summary>
     public const string TemporarySuffix = ".audioprune.tmp";

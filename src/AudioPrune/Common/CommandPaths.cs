@@ -9,7 +9,7 @@ namespace AudioPrune.Common;
 /// new CommandPaths().Input("MODEL", model).Output("--out", outFile).Output("--plan", planFile).Check();
 /// </code>
 /// </summary>
-public sealed class CommandPaths
+internal sealed class CommandPaths
 {
     private readonly List<(string Role, string Path)> inputs = [];
     private readonly List<(string Role, string Path)> outputs = [];

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace AudioPrune.Common;
 
 /// <summary>What a path names, as the operating system sees it.</summary>
-public enum FileKind
+internal enum FileKind
 {
     Missing,
     Regular,
@@ -17,7 +17,7 @@ public enum FileKind
 }
 
 /// <summary>The file an entry is (device and inode on Linux): two paths with the same identity are one file.</summary>
-public readonly record struct FileIdentity(ulong Device, ulong Inode);
+internal readonly record struct FileIdentity(ulong Device, ulong Inode);
 
 /// <summary>
 /// File types, identities and real paths. .NET reports neither the type of a special file (a FIFO, a device, a
@@ -26,7 +26,7 @@ public readonly record struct FileIdentity(ulong Device, ulong Inode);
 /// absolute the way .NET opens it (<see cref="Path.GetFullPath(string)"/>), so these answers are about the file a
 /// .NET read or write of the same path reaches.
 /// </summary>
-public static partial class FileEntry
+internal static partial class FileEntry
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;

@@ -4,7 +4,7 @@ namespace AudioPrune.Common;
 /// An exclusive lock held through an open lock file (FileShare.None, which .NET maps to flock on Unix).
 /// The operating system releases it when the process dies, so a killed run never leaves a stale lock.
 /// </summary>
-public sealed class FileLock : IDisposable
+internal sealed class FileLock : IDisposable
 {
     private readonly FileStream stream;
 

@@ -6,7 +6,7 @@ namespace AudioPrune.Common;
 /// anything is opened, with a one-line error naming the path. Whole-file reads are capped: a file larger than the
 /// reader's limit is refused before it is read.
 /// </summary>
-public static class InputFile
+internal static class InputFile
 {
     /// <summary>Checks that <paramref name="path"/> names an existing regular file; <paramref name="what"/> names it in the error ("model file").</summary>
     public static void Check(string path, string what = "file")

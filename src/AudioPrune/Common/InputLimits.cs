@@ -4,7 +4,7 @@ namespace AudioPrune.Common;
 /// The limits every reader applies to what an untrusted file declares, in one place (the README's Reliability
 /// section lists them). A file beyond a limit is refused with a one-line error before anything is allocated.
 /// </summary>
-public static class InputLimits
+internal static class InputLimits
 {
     /// <summary>Deepest nesting of lists and mappings in a YAML or JSON file.</summary>
     public const int MaxNestingDepth = 64;

@@ -13,7 +13,7 @@ namespace AudioPrune.Common;
 /// }
 /// </code>
 /// </summary>
-public sealed class OutputGroup : IDisposable
+internal sealed class OutputGroup : IDisposable
 {
     private static readonly AsyncLocal<OutputGroup?> Open = new();
     private readonly List<(string Temporary, string Target, string Path)> staged = [];

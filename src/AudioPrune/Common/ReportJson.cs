@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace AudioPrune.Common;
 
 /// <summary>One JSON style for every machine-readable output: snake_case keys, indented.</summary>
-public static class ReportJson
+internal static class ReportJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {

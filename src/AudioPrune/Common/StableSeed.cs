@@ -4,7 +4,7 @@ namespace AudioPrune.Common;
 /// Derives seeds from several integers, the same in every process. (HashCode.Combine is randomised per process,
 /// so seeds built with it make "seeded" data differ from one run to the next.)
 /// </summary>
-public static class StableSeed
+internal static class StableSeed
 {
     /// <summary>SplitMix64 finaliser over (seed, stream, index): nearby inputs give unrelated non-negative seeds.</summary>
     public static int Mix(int seed, ulong stream, int index)

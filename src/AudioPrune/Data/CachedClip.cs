@@ -12,7 +12,7 @@ namespace AudioPrune.Data;
 /// An entry is read in full and checked when it is opened; <see cref="HasContent"/> checks the bytes again
 /// where they are used (the memory map), so an entry changed after opening is never used either.
 /// </summary>
-public sealed record CachedClip(string CachePath, string AudioPath, int ExampleCount, int ExampleElements, double DurationSeconds,
+internal sealed record CachedClip(string CachePath, string AudioPath, int ExampleCount, int ExampleElements, double DurationSeconds,
     int SourceSampleRate, int SourceChannels, ulong ContentHash)
 {
     public const int HeaderBytes = 64;

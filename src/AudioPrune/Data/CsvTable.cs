@@ -6,7 +6,7 @@ namespace AudioPrune.Data;
 /// A small CSV/TSV reader for dataset metadata: the header names the columns, the delimiter (tab or comma)
 /// is taken from the header line, fields may be double-quoted. Errors name the file and line.
 /// </summary>
-public sealed class CsvTable
+internal sealed class CsvTable
 {
     private readonly Dictionary<string, int> columns;
 

@@ -5,7 +5,7 @@ namespace AudioPrune.Data;
 /// is its clip id; Split and Fold come from the dataset's own protocol when it has one; Group keeps
 /// related recordings (same location, same source file) on one side of a split.
 /// </summary>
-public sealed record DatasetEntry(string RelativePath, string FullPath, string Label, string? Split = null, int? Fold = null, string? Group = null)
+internal sealed record DatasetEntry(string RelativePath, string FullPath, string Label, string? Split = null, int? Fold = null, string? Group = null)
 {
     public string ClipId => RelativePath;
 
@@ -14,7 +14,7 @@ public sealed record DatasetEntry(string RelativePath, string FullPath, string L
 }
 
 /// <summary>A dataset found on disk: its layout name, root folder and recordings.</summary>
-public sealed record DatasetDescription(string Layout, string Root, IReadOnlyList<DatasetEntry> Entries)
+internal sealed record DatasetDescription(string Layout, string Root, IReadOnlyList<DatasetEntry> Entries)
 {
     public IReadOnlyList<string> ClassNames { get; } = Entries.Select(e => e.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
 }

@@ -3,11 +3,11 @@ using AudioPrune.Audio;
 namespace AudioPrune.Data;
 
 /// <summary>
-/// Options of <see cref="DatasetLoader.Load"/>. Strict stops at the first bad file (a <see cref="Common.UserInputException"/>);
+/// Options of <see cref="DatasetLoader.Load"/>. Strict stops at the first bad file (a <see cref="UserInputException"/>);
 /// otherwise bad files are skipped and listed. Normalization, when given (e.g. from a model artifact), is used
 /// instead of statistics of the training split. Threads defaults to the core count.
 /// </summary>
-public sealed record DatasetLoadOptions
+internal sealed record DatasetLoadOptions
 {
     public string? CacheDirectory { get; init; }
     public SplitOptions Splits { get; init; } = new();
@@ -23,13 +23,13 @@ public sealed record DatasetLoadOptions
 }
 
 /// <summary>A recording left out of the data, and why (the decoder's message).</summary>
-public sealed record SkippedFile(string Path, string Reason);
+internal sealed record SkippedFile(string Path, string Reason);
 
 /// <summary>Clips and examples of one split, with clips per class.</summary>
-public sealed record SplitSummary(string Split, int Clips, int Examples, IReadOnlyDictionary<string, int> ClipsPerClass);
+internal sealed record SplitSummary(string Split, int Clips, int Examples, IReadOnlyDictionary<string, int> ClipsPerClass);
 
 /// <summary>Duration statistics of the decoded recordings, in seconds.</summary>
-public sealed record DurationStatistics(int Count, double Min, double Mean, double Max, double Total)
+internal sealed record DurationStatistics(int Count, double Min, double Mean, double Max, double Total)
 {
     public static DurationStatistics Of(IReadOnlyCollection<double> seconds) => seconds.Count == 0
         ? new DurationStatistics(0, 0, 0, 0, 0)

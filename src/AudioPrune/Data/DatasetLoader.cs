@@ -10,7 +10,7 @@ namespace AudioPrune.Data;
 /// splits, fills the feature cache in parallel (one worker per core), skips and lists bad files (or stops on
 /// the first with Strict), computes per-band normalisation on the training split, and maps the cache.
 /// </summary>
-public static class DatasetLoader
+internal static class DatasetLoader
 {
     public static LoadedDataset Load(string root, FrontEndSettings settings, DatasetLoadOptions? options = null)
     {

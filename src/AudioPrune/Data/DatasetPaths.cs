@@ -6,7 +6,7 @@ namespace AudioPrune.Data;
 /// Resolves file names from dataset metadata. A manifest is untrusted: an absolute path, a '..' that leaves
 /// the dataset root, or a symbolic link out of it, is refused with an error naming the manifest and line.
 /// </summary>
-public static class DatasetPaths
+internal static class DatasetPaths
 {
     public static DatasetEntry Entry(string root, string relative, string label, string source, int line,
         string? split = null, int? fold = null, string? group = null)

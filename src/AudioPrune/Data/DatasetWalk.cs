@@ -9,7 +9,7 @@ namespace AudioPrune.Data;
 /// visited once, so a link back to a folder above it ends the walk there instead of looping, and each real file is
 /// listed once, under the first path that reaches it in ordinal order.
 /// </summary>
-public static class DatasetWalk
+internal static class DatasetWalk
 {
     /// <summary>The files under <paramref name="folder"/> (inside <paramref name="root"/>) whose names <paramref name="include"/> accepts, in ordinal order, each with its real path.</summary>
     public static IReadOnlyList<(string Path, string RealPath)> Files(string root, string folder, Func<string, bool> include)

@@ -13,7 +13,7 @@ namespace AudioPrune.Data;
 /// concurrent runs sharing a cache, or a run killed mid-write, never leave a partial entry behind.
 /// Files that fail to decode get no entry.
 /// </summary>
-public sealed class FeatureCache
+internal sealed class FeatureCache
 {
     public FeatureCache(string directory, FrontEndSettings settings)
     {
@@ -83,4 +83,4 @@ public sealed class FeatureCache
 }
 
 /// <summary>The feature cache cannot store an entry (e.g. its path is taken by a folder): the data cannot be loaded, whatever the audio.</summary>
-public sealed class FeatureCacheException(string message, Exception? inner = null) : IOException(message, inner);
+internal sealed class FeatureCacheException(string message, Exception? inner = null) : IOException(message, inner);

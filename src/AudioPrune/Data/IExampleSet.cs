@@ -7,7 +7,7 @@ namespace AudioPrune.Data;
 /// Segments or patches cut from one recording share a clip id, so that clip-level predictions can
 /// average them. Implementations: <see cref="InMemoryExampleSet"/>, and the feature cache's memory-mapped set.
 /// </summary>
-public interface IExampleSet
+internal interface IExampleSet
 {
     Shape ExampleShape { get; }
     IReadOnlyList<string> ClassNames { get; }
@@ -18,4 +18,4 @@ public interface IExampleSet
 }
 
 /// <summary>The three splits of a dataset. Model selection uses Validation; Test is only reported.</summary>
-public sealed record DataSplits(IExampleSet Train, IExampleSet Validation, IExampleSet Test);
+internal sealed record DataSplits(IExampleSet Train, IExampleSet Validation, IExampleSet Test);

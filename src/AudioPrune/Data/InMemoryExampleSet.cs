@@ -3,7 +3,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Data;
 
 /// <summary>An <see cref="IExampleSet"/> held in arrays: for tests, small data and subsets of other sets.</summary>
-public sealed class InMemoryExampleSet : IExampleSet
+internal sealed class InMemoryExampleSet : IExampleSet
 {
     private readonly float[][] features;
     private readonly int[] labels;

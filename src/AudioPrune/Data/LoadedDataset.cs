@@ -7,7 +7,7 @@ namespace AudioPrune.Data;
 /// the normalisation to store with the model, the files that were skipped and why, and a summary.
 /// Dispose to unmap the cache files.
 /// </summary>
-public sealed class LoadedDataset(
+internal sealed class LoadedDataset(
     DatasetDescription dataset, FrontEndSettings settings, SplitPlan plan, DataSplits splits, FeatureNormalization normalization,
     IReadOnlyList<SkippedFile> skipped, IReadOnlyList<SplitSummary> summary, DurationStatistics durations,
     int computed, int fromCache, string cacheDirectory) : IDisposable

@@ -11,7 +11,7 @@ namespace AudioPrune.Data;
 /// and normalised as it is copied out. Each entry's mapped bytes are checked against its checksum once, when it is
 /// mapped. Safe for concurrent readers. Dispose to unmap.
 /// </summary>
-public sealed class MappedExampleSet : IExampleSet, IDisposable
+internal sealed class MappedExampleSet : IExampleSet, IDisposable
 {
     private readonly (CachedClip Clip, int Example, int Label, string ClipId)[] items;
     private readonly FeatureNormalization? normalization;

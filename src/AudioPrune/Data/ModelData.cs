@@ -9,7 +9,7 @@ namespace AudioPrune.Data;
 /// and the dataset loaded for it. Every command and study step that feeds audio to a model goes through here,
 /// so training, fine-tuning, evaluation and prediction see the same features.
 /// </summary>
-public static class ModelData
+internal static class ModelData
 {
     /// <summary>
     /// The model's front end: an explicit preset wins, then the settings stored in the model, then the preset whose
@@ -22,7 +22,7 @@ public static class ModelData
         var matching = FrontEndSettings.PresetNames.Select(FrontEndSettings.FromPreset)
             .FirstOrDefault(s => s.ExampleShape.Equals(model.Graph.Input));
         return matching ?? throw new UserInputException(
-            $"model '{model.Graph.Name}' (input {model.Graph.Input}) does not say which audio front end it expects: pass --preset ({string.Join(", ", FrontEndSettings.PresetNames)})");
+            $"model '{model.Graph.Name}' (input {model.Graph.Input}) does not say which audio front end it expects: pass {{@Preset}} ({string.Join(", ", FrontEndSettings.PresetNames)})");
     }
 
     /// <summary>The normalisation the model was trained with, if it stores one.</summary>

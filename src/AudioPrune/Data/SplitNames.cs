@@ -3,7 +3,7 @@ using AudioPrune.Common;
 namespace AudioPrune.Data;
 
 /// <summary>The three split names, and the spellings datasets use for them.</summary>
-public static class SplitNames
+internal static class SplitNames
 {
     public const string Train = "train";
     public const string Validation = "validation";

@@ -6,7 +6,7 @@ namespace AudioPrune.Data;
 /// TrainFraction below 1 keeps a seeded subset of the training split (for the fine-tuning-data study);
 /// validation and test are never reduced.
 /// </summary>
-public sealed record SplitOptions
+internal sealed record SplitOptions
 {
     public int Seed { get; init; }
     public double ValidationFraction { get; init; } = 0.15;
@@ -21,7 +21,7 @@ public sealed record SplitOptions
 }
 
 /// <summary>The recordings of each split and a sentence saying how they were chosen.</summary>
-public sealed record SplitPlan(IReadOnlyList<DatasetEntry> Train, IReadOnlyList<DatasetEntry> Validation, IReadOnlyList<DatasetEntry> Test, string Method)
+internal sealed record SplitPlan(IReadOnlyList<DatasetEntry> Train, IReadOnlyList<DatasetEntry> Validation, IReadOnlyList<DatasetEntry> Test, string Method)
 {
     public IReadOnlyList<DatasetEntry> Of(string split) => split switch
     {

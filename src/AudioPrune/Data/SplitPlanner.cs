@@ -7,7 +7,7 @@ namespace AudioPrune.Data;
 /// stratified split; a missing validation (or test) split is carved from the training data. All carving is
 /// grouped by <see cref="DatasetEntry.GroupKey"/> so no group appears on both sides.
 /// </summary>
-public static class SplitPlanner
+internal static class SplitPlanner
 {
     public static SplitPlan Plan(DatasetDescription dataset, SplitOptions options)
     {

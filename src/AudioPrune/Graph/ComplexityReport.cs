@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph;
 
 /// <summary>One row of the complexity table.</summary>
-public sealed record LayerComplexity(
+internal sealed record LayerComplexity(
     string Name, string Op, Shape OutputShape, long ParamsTotal, long ParamsTrainable, long Macs, long OutputBytes);
 
 /// <summary>
@@ -10,7 +10,7 @@ public sealed record LayerComplexity(
 /// total parameters include batch-norm running statistics, trainable ones do not; bytes are for float32
 /// activations at batch 1.
 /// </summary>
-public sealed record ComplexityReport(
+internal sealed record ComplexityReport(
     string Model, Shape Input, IReadOnlyList<LayerComplexity> Layers,
     long ParamsTotal, long ParamsTrainable, long Macs, long PeakActivationBytes)
 {

@@ -8,7 +8,7 @@ namespace AudioPrune.Graph;
 /// The graph's file form: {"format": "audioprune-graph/1", "name", "input": [C,H,W], "nodes": [{"op": ...}]}.
 /// Unknown ops and unknown keys are errors (a typo must not silently change a network).
 /// </summary>
-public static class GraphJson
+internal static class GraphJson
 {
     public const string Format = "audioprune-graph/1";
 

@@ -8,7 +8,7 @@ namespace AudioPrune.Graph;
 /// metadata the graph, the class labels and any further settings (audio front end, feature normalisation,
 /// training record) as JSON strings under their own keys.
 /// </summary>
-public sealed record ModelArtifact(NetworkGraph Graph, WeightMap Weights, IReadOnlyList<string> Labels,
+internal sealed record ModelArtifact(NetworkGraph Graph, WeightMap Weights, IReadOnlyList<string> Labels,
     IReadOnlyDictionary<string, string> Metadata)
 {
     public const string Format = "audioprune-model/1";

@@ -11,7 +11,7 @@ namespace AudioPrune.Graph;
 /// anything is allocated: at most <see cref="InputLimits.MaxGraphParameters"/> parameters in all and at most
 /// <see cref="InputLimits.MaxActivationBytesPerExample"/> bytes for any one tensor of an example (input included).
 /// </summary>
-public sealed partial class NetworkGraph
+internal sealed partial class NetworkGraph
 {
     public const string InputName = "input";
 

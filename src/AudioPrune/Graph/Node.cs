@@ -21,7 +21,7 @@ namespace AudioPrune.Graph;
 [JsonDerivedType(typeof(ConcatNode), "concat")]
 [JsonDerivedType(typeof(MulNode), "mul")]
 [JsonDerivedType(typeof(ChannelSliceNode), "channel_slice")]
-public abstract record Node
+internal abstract record Node
 {
     public required string Name { get; init; }
     public required string[] Inputs { get; init; }

@@ -12,7 +12,7 @@ namespace AudioPrune.Graph;
 /// Writing produces float32 tensors; reading accepts the float and integer dtypes and converts them to float32.
 /// The reader trusts nothing: every length, offset and shape is checked against the file before allocating.
 /// </summary>
-public static class SafetensorsFile
+internal static class SafetensorsFile
 {
     /// <summary>Headers beyond this are refused (the format's own reference reader uses the same limit).</summary>
     public const long MaxHeaderBytes = 100_000_000;

@@ -8,7 +8,7 @@ namespace AudioPrune.Graph;
 /// Branches (residual shortcuts, gates) continue from an earlier node with <see cref="From"/> and meet again in
 /// a node that names its inputs, added with <see cref="Add"/>.
 /// </summary>
-public sealed class SequentialBuilder(string name, Shape input)
+internal sealed class SequentialBuilder(string name, Shape input)
 {
     private readonly List<Node> nodes = [];
     private readonly Dictionary<string, Shape> shapes = new() { [NetworkGraph.InputName] = input };

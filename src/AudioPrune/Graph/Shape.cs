@@ -4,7 +4,7 @@ namespace AudioPrune.Graph;
 /// The shape of one example's tensor, without the batch axis: [C, H, W] for feature maps, [N] for vectors.
 /// Axis 0 is always the channel (or feature) axis, the one pruning changes.
 /// </summary>
-public sealed class Shape : IEquatable<Shape>
+internal sealed class Shape : IEquatable<Shape>
 {
     private readonly int[] dims;
 

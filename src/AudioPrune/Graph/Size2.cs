@@ -5,7 +5,7 @@ namespace AudioPrune.Graph;
 
 /// <summary>A (height, width) pair: kernel sizes, strides, paddings. Written in JSON as [h, w].</summary>
 [JsonConverter(typeof(Size2JsonConverter))]
-public readonly record struct Size2(int H, int W)
+internal readonly record struct Size2(int H, int W)
 {
     public static Size2 Square(int n) => new(n, n);
     public override string ToString() => H == W ? $"{H}" : $"{H}x{W}";

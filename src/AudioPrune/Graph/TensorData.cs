@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace AudioPrune.Graph;
 
 /// <summary>A dense float32 tensor in row-major order, independent of any tensor library.</summary>
-public sealed class TensorData
+internal sealed class TensorData
 {
     public TensorData(int[] shape, float[] data)
     {

@@ -7,7 +7,7 @@ namespace AudioPrune.Graph;
 /// +-1/sqrt(fan_in) (kaiming_uniform with a = sqrt(5)), batch norm gamma 1, beta 0, mean 0, variance 1.
 /// Pure managed code, so the same seed gives the same weights whatever the thread count.
 /// </summary>
-public static class WeightInitializer
+internal static class WeightInitializer
 {
     public static WeightMap Initialize(NetworkGraph graph, int seed)
     {

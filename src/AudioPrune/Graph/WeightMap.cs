@@ -6,7 +6,7 @@ namespace AudioPrune.Graph;
 /// The weights of a network by full parameter name ("conv1.weight", "bn1.running_var"), in graph order.
 /// Kept apart from the graph so that pruning, import and export work on plain arrays.
 /// </summary>
-public sealed class WeightMap
+internal sealed class WeightMap
 {
     private readonly Dictionary<string, TensorData> tensors;
     private readonly List<string> order;
@@ -83,7 +83,7 @@ public sealed class WeightMap
     }
 }
 
-public sealed record WeightMismatch(string[] Missing, string[] Unexpected, string[] MisShaped)
+internal sealed record WeightMismatch(string[] Missing, string[] Unexpected, string[] MisShaped)
 {
     public bool IsEmpty => Missing.Length == 0 && Unexpected.Length == 0 && MisShaped.Length == 0;
 

@@ -14,7 +14,7 @@ namespace AudioPrune.Inference;
 /// channels-first took 2.3-2.6 ms in one process and 3.3 ms in another, while 16/11/32 and pruned VGGish_Net ran
 /// fastest padded (1 thread, AVX-512). So the engine measures instead of predicting.
 /// </summary>
-public static class FastestTorchModule
+internal static class FastestTorchModule
 {
     /// <summary>
     /// Untimed passes per form first: the first passes of a form are slow while oneDNN generates its kernels and the

@@ -1,7 +1,7 @@
 namespace AudioPrune.Inference;
 
 /// <summary>Something that runs a model on a batch of examples: TorchSharp or ONNX Runtime.</summary>
-public interface IInferenceEngine : IDisposable
+internal interface IInferenceEngine : IDisposable
 {
     string Name { get; }
 

@@ -8,7 +8,7 @@ namespace AudioPrune.Inference;
 /// Creates an inference engine by name: "torch", "onnx" (exported with this CPU's convolution layout) or
 /// "onnx-plain" (one Conv node per layer, as other runtimes and CPUs get it).
 /// </summary>
-public static class InferenceEngines
+internal static class InferenceEngines
 {
     private static readonly Dictionary<string, Func<ModelArtifact, int, IInferenceEngine>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -21,7 +21,7 @@ public static class InferenceEngines
 
     public static IInferenceEngine Create(string name, ModelArtifact model, int threads)
     {
-        if (threads < 1) throw new UserInputException($"--threads must be at least 1, got {threads}");
+        if (threads < 1) throw new UserInputException($"{{@Threads}} must be at least 1, got {threads}");
         return Factories.TryGetValue(name, out var factory)
             ? factory(model, threads)
             : throw new UserInputException($"unknown engine '{name}' (expected {string.Join(" or ", Names)})");

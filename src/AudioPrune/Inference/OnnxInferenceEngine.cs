@@ -9,7 +9,7 @@ namespace AudioPrune.Inference;
 /// to a temporary .onnx file, loaded into a session, and the file removed. The convolution layout is this CPU's
 /// unless given (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
-public sealed class OnnxInferenceEngine : IInferenceEngine
+internal sealed class OnnxInferenceEngine : IInferenceEngine
 {
     private readonly OnnxModelRunner runner;
     private readonly ModelArtifact? model;

@@ -10,7 +10,7 @@ namespace AudioPrune.Inference;
 /// metadata_props give the graph, labels, front end and normalisation; ONNX Runtime runs it. The description
 /// carries no weights, so it must not be saved, trained or run with TorchSharp.
 /// </summary>
-public static class OnnxModelFile
+internal static class OnnxModelFile
 {
     public static bool Is(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 

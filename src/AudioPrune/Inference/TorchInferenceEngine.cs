@@ -9,7 +9,7 @@ namespace AudioPrune.Inference;
 /// Evaluation-mode inference with TorchSharp (no gradients), on a fixed number of threads. The module's form
 /// (padding, layout) is chosen by timing on the first batch run (<see cref="FastestTorchModule"/>).
 /// </summary>
-public sealed class TorchInferenceEngine : IInferenceEngine
+internal sealed class TorchInferenceEngine : IInferenceEngine
 {
     private readonly ModelArtifact model;
     private readonly long[] exampleShape;

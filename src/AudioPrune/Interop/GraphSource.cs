@@ -8,7 +8,7 @@ namespace AudioPrune.Interop;
 /// The architecture a user names for a weights-only file: a zoo name, a graph JSON file, or a model file
 /// (whose graph is used, its weights ignored). Labels come from the zoo when it is a zoo name.
 /// </summary>
-public static class GraphSource
+internal static class GraphSource
 {
     public sealed record Resolved(NetworkGraph Graph, IReadOnlyList<string>? Labels, IReadOnlyDictionary<string, string> Metadata);
 

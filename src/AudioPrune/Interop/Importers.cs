@@ -7,7 +7,7 @@ namespace AudioPrune.Interop;
 /// The foreign model formats MODEL may name directly. Formats that need a graph beside the weights
 /// (PyTorch state_dicts, plain safetensors) go through 'audioprune import' instead.
 /// </summary>
-public static class Importers
+internal static class Importers
 {
     public static void RegisterAll()
     {

@@ -8,7 +8,7 @@ namespace AudioPrune.Interop;
 /// Turns what a user types as MODEL into a model: a zoo name (seeded initial weights), an AudioPrune
 /// .safetensors artifact, or a file another tool wrote (importers register themselves by file extension).
 /// </summary>
-public static class ModelLoader
+internal static class ModelLoader
 {
     /// <summary>Importers for foreign files, by lower-case extension (".h5").</summary>
     private static readonly Dictionary<string, Func<string, ModelArtifact>> Importers = new(StringComparer.OrdinalIgnoreCase);

@@ -7,7 +7,7 @@ namespace AudioPrune.Interop;
 /// Runs an ONNX model with ONNX Runtime on the CPU: a flat float batch in (N x per-example input, row-major),
 /// a flat float batch out. Holds one session; not thread-safe for concurrent runs of one instance.
 /// </summary>
-public sealed class OnnxModelRunner : IDisposable
+internal sealed class OnnxModelRunner : IDisposable
 {
     private readonly InferenceSession session;
     private readonly string inputName;

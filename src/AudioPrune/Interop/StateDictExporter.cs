@@ -7,7 +7,7 @@ namespace AudioPrune.Interop;
 /// Writes a model's weights for PyTorch users: a torch.load-able state_dict (.pt) or a plain safetensors
 /// file, both with the graph's state_dict names ("conv1.weight"), plus the graph JSON to rebuild it.
 /// </summary>
-public static class StateDictExporter
+internal static class StateDictExporter
 {
     public static void WritePyTorch(ModelArtifact model, string path)
     {

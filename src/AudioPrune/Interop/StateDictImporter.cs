@@ -10,7 +10,7 @@ namespace AudioPrune.Interop;
 /// AudioPrune model, against a graph the user names. Missing, unexpected and mis-shaped tensors are all
 /// reported in one message before anything is written.
 /// </summary>
-public static class StateDictImporter
+internal static class StateDictImporter
 {
     public static readonly string[] Extensions = [".pt", ".pth", ".bin", ".safetensors"];
 
@@ -47,7 +47,7 @@ public static class StateDictImporter
     {
         var without = weights.Names.Where(n => !n.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
         if (without.Length > 0)
-            throw UserInputException.InFile(path, $"--strip-prefix '{prefix}': {without.Length} tensor name(s) do not start with it, e.g. '{without[0]}'");
+            throw UserInputException.InFile(path, $"{{@StripPrefix}} '{prefix}': {without.Length} tensor name(s) do not start with it, e.g. '{without[0]}'");
         return Stripped(weights, prefix);
     }
 
@@ -62,7 +62,7 @@ public static class StateDictImporter
         if (first is null || dot <= 0) return "";
         var prefix = first[..(dot + 1)];
         if (!weights.Names.All(n => n.StartsWith(prefix, StringComparison.Ordinal))) return "";
-        return Stripped(weights, prefix).CompareWith(graph).IsEmpty ? $" (every name starts with '{prefix}': add --strip-prefix {prefix})" : "";
+        return Stripped(weights, prefix).CompareWith(graph).IsEmpty ? $" (every name starts with '{prefix}': add {{@StripPrefix}} {prefix})" : "";
     }
 
     private static bool IsSafetensors(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);

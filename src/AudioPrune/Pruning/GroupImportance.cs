@@ -1,3 +1,4 @@
+using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Pruning.Dependency;
 using AudioPrune.Pruning.Numerics;
@@ -13,7 +14,7 @@ namespace AudioPrune.Pruning;
 /// mean of the members' cosine-distance matrices, and the greedy pass runs on it. A group of one member is that
 /// member's verdict unchanged, bit for bit: a plain conv layer is pruned exactly as it was before groups existed.
 /// </summary>
-public static class GroupImportance
+internal static class GroupImportance
 {
     public static LayerImportance Score(IFilterImportance criterion, ChannelGroup group, WeightMap weights, Func<string, int> convIndex)
     {
@@ -25,7 +26,20 @@ public static class GroupImportance
             var count = group.Sources.Count;
             return Analysed(group.Name, mean, banks.Select((b, m) => similarity.AddDistances(b, mean, count, accumulate: m > 0)).ToArray());
         }
-        return Combine(group.Name, banks.Select(criterion.Score).ToArray());
+        return Combine(group.Name, banks.Select(b => Checked(criterion, b)).ToArray());
+    }
+
+    /// <summary>The criterion's verdict on one bank, refused when it does not score each filter once (a criterion of the caller's).</summary>
+    private static LayerImportance Checked(IFilterImportance criterion, FilterBank bank)
+    {
+        var importance = criterion.Score(bank)
+            ?? throw new UserInputException($"criterion '{criterion.Name}' returned no verdict for layer '{bank.Layer}'");
+        if (importance.Filters != bank.Filters)
+            throw new UserInputException($"criterion '{criterion.Name}' returned {importance.Filters} scores for layer '{bank.Layer}', which has {bank.Filters} filters");
+        var bad = importance.Similarity is null ? Array.FindIndex(importance.Scores, s => !double.IsFinite(s)) : -1;
+        if (bad >= 0)
+            throw new UserInputException($"criterion '{criterion.Name}' gave filter {bad} of layer '{bank.Layer}' the non-finite score {importance.Scores[bad]}");
+        return importance;
     }
 
     /// <summary>The member conv's filters for the group's channels, in group order (its own weights when that is all of them).</summary>
@@ -37,7 +51,7 @@ public static class GroupImportance
 
     public static LayerImportance Combine(string name, IReadOnlyList<LayerImportance> members)
     {
-        if (members.Count == 1) return members[0] with { Layer = name };
+        if (members.Count == 1) return members[0].WithLayer(name);
         if (members.Any(m => m.Similarity is null) && members.Any(m => m.Similarity is not null))
             throw new InvalidOperationException($"group '{name}': members scored by different kinds of criteria");
         return members[0].Similarity is null ? CombineScores(name, members)

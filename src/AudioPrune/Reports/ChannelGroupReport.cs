@@ -6,7 +6,7 @@ namespace AudioPrune.Reports;
 /// The channel groups `inspect` lists after the layer table (and in its --json): each group's name (what --layers
 /// takes), its channels, the convs whose filters it cuts, the other nodes that carry it, and whether it can be pruned.
 /// </summary>
-public sealed record ChannelGroupReport(string Name, int Channels, string[] Convs, string[] Nodes, bool Prunable, string? WhyNot)
+internal sealed record ChannelGroupReport(string Name, int Channels, string[] Convs, string[] Nodes, bool Prunable, string? WhyNot)
 {
     public static IReadOnlyList<ChannelGroupReport> Of(ChannelGroups groups) => groups.ConvGroups
         .Select(g => new ChannelGroupReport(g.Name, g.Channels, g.Sources.Select(s => s.Conv.Name).ToArray(),

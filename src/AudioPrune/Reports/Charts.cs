@@ -7,7 +7,7 @@ namespace AudioPrune.Reports;
 /// The report's pictures as PNG files (headless ScottPlot), each written atomically.
 /// Kept to three shapes of chart: series of points, a heatmap, and a histogram.
 /// </summary>
-public static class Charts
+internal static class Charts
 {
     private const int Width = 800;
     private const int Height = 520;

@@ -7,7 +7,7 @@ namespace AudioPrune.Reports;
 /// multiply-adds and their convolution layout are present only when a layout was asked for; the channel groups
 /// follow the layers.
 /// </summary>
-public sealed record ComplexityJson(
+internal sealed record ComplexityJson(
     string Model, int[] Input, long ParamsTotal, long ParamsTrainable, long Macs,
     long BytesFp32, long BytesFp16, long BytesInt8, long PeakActivationBytes,
     IReadOnlyList<ComplexityJson.Layer> Layers, string MacConvention, string ParameterConvention,

@@ -3,7 +3,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Reports;
 
 /// <summary>Writes the complexity report as a plain-text table (readable in a terminal and in a log file).</summary>
-public static class ComplexityTable
+internal static class ComplexityTable
 {
     public static void Write(ComplexityReport report, TextWriter output, ExecutedMacsColumn? executed = null)
     {

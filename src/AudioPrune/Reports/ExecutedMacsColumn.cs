@@ -5,7 +5,7 @@ namespace AudioPrune.Reports;
 /// folded kernels with their zeros), shown beside the MACs so that a width the kernels cannot use is visible
 /// before anything is timed. <paramref name="PerLayer"/> follows the complexity report's layer order.
 /// </summary>
-public sealed record ExecutedMacsColumn(string Layout, IReadOnlyList<long> PerLayer)
+internal sealed record ExecutedMacsColumn(string Layout, IReadOnlyList<long> PerLayer)
 {
     public long Total => PerLayer.Sum();
 }

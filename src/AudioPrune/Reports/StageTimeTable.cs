@@ -6,7 +6,7 @@ namespace AudioPrune.Reports;
 /// A profiled model's time by stage, beside its parent's when there is one: each stage's share of the kernel time,
 /// its speed-up and its MACs ratio, so a layer whose saved MACs did not become saved time stands out.
 /// </summary>
-public static class StageTimeTable
+internal static class StageTimeTable
 {
     public static void Write(LayerProfile model, LayerProfile? parent, TextWriter output)
     {

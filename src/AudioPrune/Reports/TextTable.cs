@@ -1,7 +1,7 @@
 namespace AudioPrune.Reports;
 
 /// <summary>A plain aligned text table: no colour or box characters, so it reads the same in a terminal, a log or CI.</summary>
-public static class TextTable
+internal static class TextTable
 {
     /// <param name="rows">First row is the header.</param>
     /// <param name="rightAlignedFrom">Columns from this index on are numbers and are right-aligned.</param>

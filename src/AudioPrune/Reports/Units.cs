@@ -1,7 +1,7 @@
 namespace AudioPrune.Reports;
 
 /// <summary>Human-readable counts and sizes: 286.6 M, 20.04 G, 180.6 KiB.</summary>
-public static class Units
+internal static class Units
 {
     public static string Count(long value) => value switch
     {

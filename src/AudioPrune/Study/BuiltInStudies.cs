@@ -8,7 +8,7 @@ namespace AudioPrune.Study;
 /// similarity and Nystrom (their own counts) and by l1 at the same counts, each fine-tuned, evaluated, exported and timed.
 /// The small version is the same study on less data and fewer epochs: a quick check that everything runs.
 /// </summary>
-public static class BuiltInStudies
+internal static class BuiltInStudies
 {
     public static StudyConfig Quickstart(bool small) => new()
     {

@@ -1,7 +1,7 @@
 namespace AudioPrune.Study;
 
 /// <summary>One value of a config file (a scalar, a list or a mapping) and the line it starts on.</summary>
-public abstract class ConfigNode(int line)
+internal abstract class ConfigNode(int line)
 {
     public int Line { get; } = line;
 
@@ -12,19 +12,19 @@ public abstract class ConfigNode(int line)
     internal int Height { get; set; }
 }
 
-public sealed class ConfigScalar(int line, string value) : ConfigNode(line)
+internal sealed class ConfigScalar(int line, string value) : ConfigNode(line)
 {
     public string Value { get; } = value;
 }
 
-public sealed class ConfigList(int line) : ConfigNode(line)
+internal sealed class ConfigList(int line) : ConfigNode(line)
 {
     internal List<ConfigNode> ItemList { get; } = [];
     public IReadOnlyList<ConfigNode> Items => ItemList;
 }
 
 /// <summary>A mapping with plain-value keys, in file order (keys are distinct).</summary>
-public sealed class ConfigMapping(int line) : ConfigNode(line)
+internal sealed class ConfigMapping(int line) : ConfigNode(line)
 {
     internal List<(ConfigScalar Key, ConfigNode Value)> EntryList { get; } = [];
     internal Dictionary<string, ConfigNode> ByKey { get; } = new(StringComparer.Ordinal);

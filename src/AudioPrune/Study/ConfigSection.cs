@@ -8,7 +8,7 @@ namespace AudioPrune.Study;
 /// every error names the file, the line and the key. Keys nobody asked for are errors (<see cref="EnsureAllKeysUsed"/>):
 /// a misspelt key must not silently fall back to a default.
 /// </summary>
-public sealed class ConfigSection
+internal sealed class ConfigSection
 {
     private readonly ConfigMapping mapping;
     private readonly HashSet<string> used = new(StringComparer.Ordinal);

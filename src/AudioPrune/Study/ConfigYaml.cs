@@ -11,7 +11,7 @@ namespace AudioPrune.Study;
 /// nodes once aliases are expanded, keys that are not plain values and keys given twice are refused with the file
 /// and line. Aliases are shared, never copied, so nothing grows with the expansion.
 /// </summary>
-public sealed class ConfigYaml
+internal sealed class ConfigYaml
 {
     private readonly string file;
     private readonly Stack<ConfigNode> open = new();

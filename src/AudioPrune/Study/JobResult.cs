@@ -2,7 +2,7 @@ using AudioPrune.Benchmarking;
 
 namespace AudioPrune.Study;
 
-public static class JobKinds
+internal static class JobKinds
 {
     public const string Baseline = "baseline";
     public const string Prune = "prune";
@@ -13,7 +13,7 @@ public static class JobKinds
 /// What one study job measured, written as result.json in the job's folder when the job is complete (its
 /// presence is what lets an interrupted study skip the job on re-run). Paths are relative to the study folder.
 /// </summary>
-public sealed record JobResult
+internal sealed record JobResult
 {
     public required string Id { get; init; }
     public required string Kind { get; init; }

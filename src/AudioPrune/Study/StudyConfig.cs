@@ -5,17 +5,17 @@ using AudioPrune.Training;
 namespace AudioPrune.Study;
 
 /// <summary>A named set of conv layers to prune together, e.g. the papers' "C1+C2" = conv1, conv2.</summary>
-public sealed record LayerSet(string Name, IReadOnlyList<string> Layers)
+internal sealed record LayerSet(string Name, IReadOnlyList<string> Layers)
 {
     /// <summary>The --layers text the pruning planner reads (null = every conv layer).</summary>
     public string? Selector => Layers.Count == 0 ? null : string.Join(",", Layers);
 }
 
 /// <summary>How far to prune. Null ratio and keep: the similarity criteria choose their own counts.</summary>
-public sealed record PruneAmount(double? Ratio = null, IReadOnlyList<int>? Keep = null, string? MatchCriterion = null);
+internal sealed record PruneAmount(double? Ratio = null, IReadOnlyList<int>? Keep = null, string? MatchCriterion = null);
 
 /// <summary>Settings of one training stage (the baseline or the fine-tuning).</summary>
-public sealed record TrainStage(bool Enabled, int Epochs, int BatchSize, double LearningRate, int? Patience)
+internal sealed record TrainStage(bool Enabled, int Epochs, int BatchSize, double LearningRate, int? Patience)
 {
     public TrainingOptions ToOptions(int seed, int threads, InitMode init, double fraction, string runFolder) => new()
     {
@@ -35,7 +35,7 @@ public sealed record TrainStage(bool Enabled, int Epochs, int BatchSize, double 
 /// A declarative pruning study: the data, the model, the criteria and layer sets, the fine-tuning data
 /// fractions, initialisations and seeds. Every combination is an independent job with its own folder.
 /// </summary>
-public sealed record StudyConfig
+internal sealed record StudyConfig
 {
     public required string Name { get; init; }
 

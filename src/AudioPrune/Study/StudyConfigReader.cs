@@ -12,7 +12,7 @@ namespace AudioPrune.Study;
 /// Reads a study config (YAML or JSON) and checks it completely before any work starts: unknown keys, criteria,
 /// layers and engines, out-of-range numbers and missing paths are errors that name the file and line.
 /// </summary>
-public static class StudyConfigReader
+internal static class StudyConfigReader
 {
     public const string SyntheticData = "synthetic";
 

@@ -8,7 +8,7 @@ namespace AudioPrune.Study;
 /// The layout of a study's output folder: data/ (generated datasets), jobs/ID/ (one folder per job, finished when
 /// it holds result.json), results.json, report.md and plots/.
 /// </summary>
-public sealed class StudyFolder(string root)
+internal sealed class StudyFolder(string root)
 {
     public const string ResultFile = "result.json";
 

@@ -12,7 +12,7 @@ namespace AudioPrune.Study;
 /// Writes a study's results.json (every number of the report, machine-readable), its plots (PNG) and report.md,
 /// from the finished jobs in the study folder, so `audioprune report DIR` can rebuild it at any time.
 /// </summary>
-public static class StudyReport
+internal static class StudyReport
 {
     public const string SelectionConvention =
         "Model selection: the epoch with the best validation-split accuracy; test-split figures are reported only, never used to choose.";

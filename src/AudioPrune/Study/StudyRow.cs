@@ -4,7 +4,7 @@ namespace AudioPrune.Study;
 /// One line of the study's table: a configuration (layer set, criterion, initialisation, data fraction) with its
 /// size, cost and accuracy, the accuracy aggregated over seeds (mean and sample standard deviation).
 /// </summary>
-public sealed record StudyRow
+internal sealed record StudyRow
 {
     public required string Configuration { get; init; }
     public string? LayerSet { get; init; }

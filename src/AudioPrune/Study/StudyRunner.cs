@@ -18,7 +18,7 @@ namespace AudioPrune.Study;
 /// holds result.json; finished jobs are skipped, and a job killed during training resumes from its checkpoint,
 /// so re-running an interrupted study continues where it stopped. One process at a time owns a study folder.
 /// </summary>
-public sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action<string> log)
+internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action<string> log)
 {
     private readonly Dictionary<string, ModelArtifact> models = new(StringComparer.Ordinal);
 
@@ -143,7 +143,7 @@ public sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action<s
             IncludeDistances = criterion is "similarity" or "nystrom",
             Criterion = new CriterionOptions
             {
-                Representation = Enum.Parse<Pruning.Numerics.Representation>(config.Representation, ignoreCase: true),
+                Representation = Enum.Parse<Representation>(config.Representation, ignoreCase: true),
                 Seed = config.Seeds[0],
             },
         };

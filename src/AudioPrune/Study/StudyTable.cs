@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AudioPrune.Study;
 
 /// <summary>Turns job results into table rows: the baseline, then one row per fine-tuned configuration.</summary>
-public static class StudyTable
+internal static class StudyTable
 {
     public static IReadOnlyList<StudyRow> Rows(IReadOnlyList<JobResult> jobs)
     {

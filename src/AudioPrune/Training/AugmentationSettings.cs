@@ -8,7 +8,7 @@ namespace AudioPrune.Training;
 /// Examples are [C, H, W]; FrequencyAxis says which of H (1) or W (2) holds frequency, the other is time
 /// (dcase21's 1x40x500 has frequency on H; the PANNs' 1x1001x64 on W).
 /// </summary>
-public sealed record AugmentationSettings
+internal sealed record AugmentationSettings
 {
     public double MixupAlpha { get; init; }
     public int FrequencyMasks { get; init; }

@@ -6,7 +6,7 @@ namespace AudioPrune.Training;
 /// per-class accuracy (recall; null for a class with no examples), the confusion matrix [true][predicted],
 /// and for sigmoid heads the mean average precision over classes with at least one positive.
 /// </summary>
-public sealed record ClassificationMetrics(
+internal sealed record ClassificationMetrics(
     int Count,
     double Accuracy,
     double BalancedAccuracy,

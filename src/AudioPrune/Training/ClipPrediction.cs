@@ -6,7 +6,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Training;
 
 /// <summary>A recording's class probabilities: the mean over its examples (segments or patches), as clip-level evaluation scores them.</summary>
-public sealed record ClipPrediction(string Path, int Examples, IReadOnlyList<string> ClassNames, float[] Probabilities)
+internal sealed record ClipPrediction(string Path, int Examples, IReadOnlyList<string> ClassNames, float[] Probabilities)
 {
     /// <summary>Classes by falling probability, at most <paramref name="top"/>.</summary>
     public IEnumerable<(string Name, float Probability)> Top(int top) =>

@@ -10,7 +10,7 @@ internal static class DataChecks
     public static void EnsureFits(NetworkGraph graph, IExampleSet set, string what)
     {
         if (!set.ExampleShape.Equals(graph.Input))
-            throw new UserInputException($"{what}: examples are {set.ExampleShape} but model '{graph.Name}' takes {graph.Input}; build the model for this input (--input) or use matching features");
+            throw new UserInputException($"{what}: examples are {set.ExampleShape} but model '{graph.Name}' takes {graph.Input}; build the model for this input ({{@InputShape}}) or use matching features");
         var outputs = graph.OutputShape.Rank == 1 ? graph.OutputShape[0] : -1;
         if (outputs != set.ClassNames.Count)
             throw new UserInputException($"{what}: the data has {set.ClassNames.Count} classes but model '{graph.Name}' has {graph.OutputShape} outputs; create or prune the model with {set.ClassNames.Count} classes");

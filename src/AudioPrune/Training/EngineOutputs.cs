@@ -9,7 +9,7 @@ namespace AudioPrune.Training;
 /// graph that ends in softmax/sigmoid already returns probabilities; a graph without a head returns logits, to
 /// which the softmax (or sigmoid) the model trains with is applied here.
 /// </summary>
-public static class EngineOutputs
+internal static class EngineOutputs
 {
     /// <summary>Probability rows (example x class) of <paramref name="count"/> examples laid out one after another.</summary>
     public static float[][] Probabilities(IInferenceEngine engine, NetworkGraph graph, float[] examples, int count)

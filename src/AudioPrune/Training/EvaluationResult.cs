@@ -4,7 +4,7 @@ namespace AudioPrune.Training;
 /// A model's scores on one example set: per example, and per clip (the mean of the probabilities of all
 /// segments or patches sharing a clip id). Serialises with ReportJson.Options.
 /// </summary>
-public sealed record EvaluationResult(
+internal sealed record EvaluationResult(
     string Model,
     HeadKind Head,
     int Examples,

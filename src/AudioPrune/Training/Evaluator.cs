@@ -7,7 +7,7 @@ using AudioPrune.Graph.Torch;
 namespace AudioPrune.Training;
 
 /// <summary>Scores a model on an example set (example- and clip-level; see <see cref="EvaluationResult"/>).</summary>
-public static class Evaluator
+internal static class Evaluator
 {
     public static EvaluationResult Evaluate(ModelArtifact model, IExampleSet data, int batchSize = 64)
     {

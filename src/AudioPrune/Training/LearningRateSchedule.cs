@@ -4,14 +4,14 @@ using AudioPrune.Common;
 namespace AudioPrune.Training;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ScheduleKind>))]
-public enum ScheduleKind { Constant, Cosine, Step }
+internal enum ScheduleKind { Constant, Cosine, Step }
 
 /// <summary>
 /// The learning rate of each epoch as a pure function of the epoch number, so that a resumed run needs no
 /// scheduler state: constant, cosine annealing from the base rate to base x MinimumFactor over the run,
 /// or step decay (multiply by Gamma every StepEpochs epochs).
 /// </summary>
-public sealed record LearningRateSchedule
+internal sealed record LearningRateSchedule
 {
     public ScheduleKind Kind { get; init; } = ScheduleKind.Constant;
     public double MinimumFactor { get; init; }

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace AudioPrune.Training;
 
 [JsonConverter(typeof(JsonStringEnumConverter<HeadKind>))]
-public enum HeadKind
+internal enum HeadKind
 {
     /// <summary>One class per example: softmax probabilities, cross-entropy loss.</summary>
     Softmax,
@@ -16,7 +16,7 @@ public enum HeadKind
 }
 
 /// <summary>How a graph turns logits into probabilities and which loss trains it (graphs without a head train as softmax).</summary>
-public static class ModelHead
+internal static class ModelHead
 {
     public static HeadKind Of(NetworkGraph graph) =>
         graph.ProbabilityHead == ActivationKind.Sigmoid ? HeadKind.Sigmoid : HeadKind.Softmax;

@@ -7,10 +7,10 @@ using TorchSharp.Modules;
 namespace AudioPrune.Training;
 
 [JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
-public enum OptimizerKind { Adam, Sgd }
+internal enum OptimizerKind { Adam, Sgd }
 
 /// <summary>The optimiser and its settings; Adam with lr 1e-3 is the spec's default for fine-tuning.</summary>
-public sealed record OptimizerSettings
+internal sealed record OptimizerSettings
 {
     public OptimizerKind Kind { get; init; } = OptimizerKind.Adam;
     public double LearningRate { get; init; } = 1e-3;

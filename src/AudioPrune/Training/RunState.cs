@@ -44,7 +44,7 @@ internal sealed record RunState
         {
             Options.Validate();
         }
-        catch (Common.UserInputException e)
+        catch (UserInputException e)
         {
             throw new InvalidDataException($"its settings are impossible: {e.Message}");
         }

@@ -11,7 +11,7 @@ namespace AudioPrune.Training;
 /// (same seed and thread count). The test split is checked up front and scored once at the end; the selection
 /// loop (<see cref="TrainingRun"/>) never sees it.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     public const string BestModelFileName = "best.safetensors";
 

@@ -1,15 +1,15 @@
 namespace AudioPrune.Training;
 
 /// <summary>What a training run reports as it goes: a <see cref="BatchReport"/> per batch, an <see cref="EpochReport"/> per epoch.</summary>
-public abstract record TrainingEvent;
+internal abstract record TrainingEvent;
 
-public sealed record BatchReport(int Epoch, int Batch, int Batches, double Loss) : TrainingEvent;
+internal sealed record BatchReport(int Epoch, int Batch, int Batches, double Loss) : TrainingEvent;
 
 /// <summary>Sent after the epoch's checkpoint is on disk, so stopping the process at this point loses nothing.</summary>
-public sealed record EpochReport(int Epochs, EpochRecord Record, bool IsBest, int BestEpoch) : TrainingEvent;
+internal sealed record EpochReport(int Epochs, EpochRecord Record, bool IsBest, int BestEpoch) : TrainingEvent;
 
 /// <summary>One line of the training history (and of the CSV log).</summary>
-public sealed record EpochRecord(
+internal sealed record EpochRecord(
     int Epoch,
     double TrainLoss,
     double TrainAccuracy,

@@ -8,7 +8,7 @@ namespace AudioPrune.Training;
 /// The per-epoch CSV log. The whole file is rewritten atomically after each epoch, so a run killed at any
 /// moment leaves a complete, parseable file holding every finished epoch.
 /// </summary>
-public static class TrainingLog
+internal static class TrainingLog
 {
     public const string FileName = "training_log.csv";
     public const string Header = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second";

@@ -4,10 +4,10 @@ using AudioPrune.Common;
 namespace AudioPrune.Training;
 
 [JsonConverter(typeof(JsonStringEnumConverter<SelectionMetric>))]
-public enum SelectionMetric { ValidationAccuracy, ValidationLoss }
+internal enum SelectionMetric { ValidationAccuracy, ValidationLoss }
 
 [JsonConverter(typeof(JsonStringEnumConverter<InitMode>))]
-public enum InitMode
+internal enum InitMode
 {
     /// <summary>Start from the given weights (fine-tuning a pruned network).</summary>
     Pruned,
@@ -20,7 +20,7 @@ public enum InitMode
 /// batch 32; use <see cref="ForModel"/> for VGGish's batch 64). One seed drives initialisation, data order,
 /// augmentation and dropout; Threads (when set) fixes torch's intra-op threads, which bitwise repeatability needs.
 /// </summary>
-public sealed record TrainingOptions
+internal sealed record TrainingOptions
 {
     public OptimizerSettings Optimizer { get; init; } = new();
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;

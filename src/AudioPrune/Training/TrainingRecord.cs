@@ -4,7 +4,7 @@ namespace AudioPrune.Training;
 /// What a trained model records about its training (JSON under ModelArtifact.TrainingKey): the selected epoch
 /// and its validation score, and everything needed to repeat the run.
 /// </summary>
-public sealed record TrainingRecord(
+internal sealed record TrainingRecord(
     InitMode Init,
     int BestEpoch,
     SelectionMetric SelectionMetric,

@@ -5,7 +5,7 @@ namespace AudioPrune.Training;
 /// metadata), the history, the selected model's scores on validation and, reported only, on test, and the
 /// weights after the last epoch run (which exact resumption reproduces).
 /// </summary>
-public sealed record TrainingResult(
+internal sealed record TrainingResult(
     Graph.ModelArtifact Best,
     TrainingRecord Record,
     IReadOnlyList<EpochRecord> History,

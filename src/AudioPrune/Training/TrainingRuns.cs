@@ -11,7 +11,7 @@ namespace AudioPrune.Training;
 /// Starting or continuing a run from its run folder, shared by the train and finetune commands and the study
 /// runner: a run folder that holds a checkpoint is resumed, otherwise a new run starts.
 /// </summary>
-public static class TrainingRuns
+internal static class TrainingRuns
 {
     /// <summary>Trains, or resumes the interrupted run when the run folder holds a checkpoint (which must be of <paramref name="model"/>'s network).</summary>
     public static TrainingResult FitOrResume(ModelArtifact model, DataSplits data, TrainingOptions options,

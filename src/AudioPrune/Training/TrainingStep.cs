@@ -9,7 +9,7 @@ namespace AudioPrune.Training;
 /// One optimisation step on a batch: forward on the logits module, loss for the head, backward, optimiser
 /// update. Shared by the trainer and the throughput benchmark, so the benchmark measures the real step.
 /// </summary>
-public sealed class TrainingStep : IDisposable
+internal sealed class TrainingStep : IDisposable
 {
     private readonly TorchGraphModule module;
     private readonly HeadKind head;
@@ -51,4 +51,4 @@ public sealed class TrainingStep : IDisposable
 }
 
 /// <summary>The batch loss before the update and the arg-max class of each example (empty when the loss was not finite).</summary>
-public sealed record StepResult(double Loss, long[] Predicted);
+internal sealed record StepResult(double Loss, long[] Predicted);

@@ -5,7 +5,7 @@ using AudioPrune.Graph.Nodes;
 namespace AudioPrune.Zoo;
 
 /// <summary>A reference network: its graph, the audio front-end preset it was designed for, and class labels.</summary>
-public sealed record ZooModel(string Name, string Description, NetworkGraph Graph, string FrontEndPreset, IReadOnlyList<string> Labels);
+internal sealed record ZooModel(string Name, string Description, NetworkGraph Graph, string FrontEndPreset, IReadOnlyList<string> Labels);
 
 /// <summary>
 /// The reference networks of the papers, exactly as published (see docs/METHOD.md section 6 of the project's spec):
@@ -13,7 +13,7 @@ public sealed record ZooModel(string Name, string Description, NetworkGraph Grap
 /// and two networks with couplings: EfficientAT's MobileNetV3 at widths 0.4, 0.5, 1.0 and 4.0 (mn04, mn05, mn10,
 /// mn40; inverted residuals, depthwise convs, squeeze-excitation) and CP-ResNet (cpresnet; residual stages).
 /// </summary>
-public static class ModelZoo
+internal static class ModelZoo
 {
     private sealed record Entry(string Description, string FrontEnd, int DefaultClasses, Shape DefaultInput,
         Func<Shape, int, NetworkGraph> Build, Func<int, IReadOnlyList<string>> Labels);

@@ -4,7 +4,7 @@ using AudioPrune.Audio;
 namespace AudioPrune.Tests.Audio;
 
 /// <summary>WAV and OGG files made or damaged byte by byte, for the decoder's unit tests and the hostile cases.</summary>
-public static class AudioBytes
+internal static class AudioBytes
 {
     /// <summary>Offsets in a canonical (16-byte fmt) WAV header.</summary>
     public const int ChannelsOffset = 22, RateOffset = 24, DataSizeOffset = 40, HeaderLength = 44;

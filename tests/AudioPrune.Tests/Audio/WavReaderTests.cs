@@ -7,14 +7,15 @@ namespace AudioPrune.Tests.Audio;
 public sealed class WavReaderTests
 {
     [Theory]
-    [InlineData(SampleEncoding.Pcm, 8, false, 1.0 / 128)]
-    [InlineData(SampleEncoding.Pcm, 16, false, 1.0 / 32768)]
-    [InlineData(SampleEncoding.Pcm, 24, true, 1.0 / 8388608)]
-    [InlineData(SampleEncoding.Pcm, 32, false, 1e-7)]
-    [InlineData(SampleEncoding.Float, 32, true, 0)]
-    [InlineData(SampleEncoding.Float, 64, false, 1e-7)]
-    public void Decodes_every_supported_encoding(SampleEncoding encoding, int bits, bool extensible, double tolerance)
+    [InlineData("pcm", 8, false, 1.0 / 128)]
+    [InlineData("pcm", 16, false, 1.0 / 32768)]
+    [InlineData("pcm", 24, true, 1.0 / 8388608)]
+    [InlineData("pcm", 32, false, 1e-7)]
+    [InlineData("float", 32, true, 0)]
+    [InlineData("float", 64, false, 1e-7)]
+    public void Decodes_every_supported_encoding(string encodingName, int bits, bool extensible, double tolerance)
     {
+        var encoding = encodingName == "pcm" ? SampleEncoding.Pcm : SampleEncoding.Float;
         using var dir = new TempDirectory();
         var samples = TestSignals.Chirp(22050, 0.2, 50, 9000, amplitude: 0.9);
         var path = dir.File("x.wav");

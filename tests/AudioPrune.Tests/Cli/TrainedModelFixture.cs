@@ -25,7 +25,7 @@ public sealed class TrainedModelFixture : IDisposable
     public string Model { get; }
 
     /// <summary>The outcome of the fixture's train command.</summary>
-    public CliRunner.Result Train { get; }
+    internal CliRunner.Result Train { get; }
 
     public string File(string name) => folder.File(name);
 

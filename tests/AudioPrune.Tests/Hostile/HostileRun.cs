@@ -13,7 +13,7 @@ namespace AudioPrune.Tests.Hostile;
 /// any extra paths) before and after, so a test can prove that nothing but the intended outputs changed.
 /// A child that outlives its time limit is killed and the case fails.
 /// </summary>
-public sealed class HostileRun
+internal sealed class HostileRun
 {
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
     public const long MemoryLimitBytes = 1_500L * 1024 * 1024;

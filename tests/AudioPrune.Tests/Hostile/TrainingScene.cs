@@ -14,7 +14,7 @@ namespace AudioPrune.Tests.Hostile;
 /// data/, their features in cache/, and dcase21 runs of batch 4, seed 3 and one thread, which take a second or two.
 /// Paths given to the child are relative to the folder (the child runs in it); made in-process, they are absolute.
 /// </summary>
-public sealed class TrainingScene : IDisposable
+internal sealed class TrainingScene : IDisposable
 {
     public const int Seed = 3;
     private readonly TempDirectory dir = new();
@@ -106,7 +106,7 @@ public sealed class TrainingScene : IDisposable
 }
 
 /// <summary>Rewrites a checkpoint as a forger would: the content edited and its checksum made to match again.</summary>
-public static class CheckpointForgery
+internal static class CheckpointForgery
 {
     /// <summary>Edits the run state (JSON) and signs the result.</summary>
     public static void EditState(string path, Func<string, string> edit)

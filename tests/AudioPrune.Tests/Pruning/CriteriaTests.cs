@@ -179,7 +179,7 @@ public sealed class CriteriaTests
         foreach (var criterion in AllCriteria())
         {
             var importance = criterion.Score(bank);
-            Assert.Equal([0], importance.Kept(criterion.SelectsOwnCount ? null : 1));
+            Assert.Equal([0], importance.Kept(criterion.SelectsOwnCount() ? null : 1));
             Assert.Equal([0], importance.Kept(1));
         }
     }

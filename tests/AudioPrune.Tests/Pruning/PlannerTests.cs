@@ -67,7 +67,10 @@ public sealed class PlannerTests
     public void Score_criteria_without_a_count_are_refused()
     {
         var e = Assert.Throws<UserInputException>(() => Run(new PruningRequest { Method = "l1" }));
-        Assert.Contains("--ratio", e.Message);
+        Assert.Equal("method 'l1' ranks filters but has no count of its own: give ratio, keep or match plan", e.Message);
+        Assert.Equal("Ratio", e.Parameter);
+        Assert.Equal("method 'l1' ranks filters but has no count of its own: give --ratio, --keep or --match-plan",
+            e.MessageNaming(AudioPrune.Cli.ParameterFlags.Flag));
     }
 
     [Fact]
@@ -147,7 +150,7 @@ public sealed class PlannerTests
     {
         var request = new PruningRequest { Method = method, Criterion = new CriterionOptions { Landmarks = 64, Seed = 5 } };
         var criterion = CriterionCatalog.Create(method, request.Criterion);
-        var own = criterion.SelectsOwnCount ? request : request with { Ratio = 0.5 };
+        var own = criterion.SelectsOwnCount() ? request : request with { Ratio = 0.5 };
         // Three filters: fewer than the warm-up's stand-in takes, and fewer than the 64 landmarks asked for.
         var narrow = new SequentialBuilder("narrow", new Shape(2, 8, 8)).Conv("a", 3, 3).Conv("b", 40, 3).Flatten("f").Linear("fc", 2).Build();
         var weights = WeightInitializer.Initialize(narrow, 1);
@@ -155,7 +158,7 @@ public sealed class PlannerTests
         foreach (var (layer, index) in plan.Layers.Select((l, i) => (l, i)))
         {
             var alone = criterion.Score(new FilterBank(layer.Name, weights[$"{layer.Name}.weight"], index));
-            Assert.Equal(alone.Kept(criterion.SelectsOwnCount ? null : layer.KeptCount), layer.Kept);
+            Assert.Equal(alone.Kept(criterion.SelectsOwnCount() ? null : layer.KeptCount), layer.Kept);
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class PruneCommandTests
         for (var i = 0; i < kernels.Count; i++)
         {
             var direct = new AudioPrune.Pruning.Criteria.SimilarityImportance()
-                .Score(new AudioPrune.Pruning.FilterBank(kernels[i].Layer, kernels[i].Weight)).Kept(null);
+                .Score(new FilterBank(kernels[i].Layer, kernels[i].Weight)).Kept(null);
             Assert.Equal(direct, decisions[i].Kept);
         }
     }

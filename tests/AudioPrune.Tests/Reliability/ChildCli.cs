@@ -8,7 +8,7 @@ namespace AudioPrune.Tests.Reliability;
 /// test assembly (the test project references the CLI). Output is collected asynchronously so the child never
 /// blocks on a full pipe.
 /// </summary>
-public sealed class ChildCli : IDisposable
+internal sealed class ChildCli : IDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();

@@ -1,7 +1,7 @@
 namespace AudioPrune.Tests.Reliability;
 
 /// <summary>Seeded random mutations of a valid file: bit flips, byte overwrites, truncation, splices, big integers.</summary>
-public static class FileMutator
+internal static class FileMutator
 {
     public static byte[] Mutate(byte[] valid, Random random)
     {

@@ -2,10 +2,10 @@ namespace AudioPrune.Tests.Reliability;
 
 /// <summary>
 /// Runs seeded mutations of valid files through a reader: every case must either give a valid result or a
-/// <see cref="global::AudioPrune.Common.UserInputException"/>; any other exception, or an allocation above the
+/// <see cref="global::AudioPrune.UserInputException"/>; any other exception, or an allocation above the
 /// bound (measured on the test thread), fails the test with the case number, so a failure can be replayed.
 /// </summary>
-public static class FuzzHarness
+internal static class FuzzHarness
 {
     public sealed record Outcome(int Loaded, int Refused);
 
@@ -24,7 +24,7 @@ public static class FuzzHarness
                 attempt(mutated, i);
                 loaded++;
             }
-            catch (global::AudioPrune.Common.UserInputException)
+            catch (global::AudioPrune.UserInputException)
             {
                 refused++;
             }

@@ -16,7 +16,7 @@ public sealed class NumericalFaultTests
         using var dir = new TempDirectory();
         var (path, tensor) = KerasFileWithNaN(dir);
 
-        var e = Assert.Throws<global::AudioPrune.Common.UserInputException>(() => ModelLoader.Load(path));
+        var e = Assert.Throws<global::AudioPrune.UserInputException>(() => ModelLoader.Load(path));
         Assert.Contains($"tensor '{tensor}' holds a non-finite value (NaN)", e.Message);
         Assert.StartsWith(path, e.Message);
 

@@ -63,8 +63,11 @@ public sealed class CheckpointIntegrityTests
         using var temp = new TempDirectory();
         var folder = FinishedRun(temp);
         var asked = Options(folder) with { Seed = 12 };
-        var error = Assert.Throws<UserInputException>(() => ResumeSettings.Resolve(folder, asked, new HashSet<string> { "--seed" }));
-        Assert.Equal($"{folder}: --seed 12 differs from the run's own 11; leave --seed out to resume with the run's settings, or start a new run folder", error.Message);
+        var error = Assert.Throws<UserInputException>(() => ResumeSettings.Resolve(folder, asked, new HashSet<string> { "Seed" }));
+        Assert.Equal($"{folder}: seed 12 differs from the run's own 11; leave seed out to resume with the run's settings, or start a new run folder", error.Message);
+        Assert.Equal("Seed", error.Parameter);
+        Assert.Equal($"{folder}: --seed 12 differs from the run's own 11; leave --seed out to resume with the run's settings, or start a new run folder",
+            error.MessageNaming(AudioPrune.Cli.ParameterFlags.Flag));
     }
 
     [Fact]
@@ -73,13 +76,13 @@ public sealed class CheckpointIntegrityTests
         using var temp = new TempDirectory();
         var folder = FinishedRun(temp);
         var asked = new TrainingOptions { Seed = 11, Epochs = 30, RunFolder = folder };
-        var run = ResumeSettings.Resolve(folder, asked, new HashSet<string> { "--seed" });
+        var run = ResumeSettings.Resolve(folder, asked, new HashSet<string> { "Seed" });
         Assert.Equal(2, run.Options.Epochs);
         Assert.Equal(16, run.Options.BatchSize);
         Assert.Equal(SyntheticData.Graph().Name, run.Network);
-        Assert.StartsWith("epochs 2, lr 0.001, batch-size 16, optimizer adam", run.FromRun);
-        Assert.DoesNotContain("seed", run.FromRun);
-        Assert.Equal(ResumeSettings.Flags.Count() - 1, run.FromRun.Split(", ").Length);
+        Assert.Equal([("Epochs", "2"), ("LearningRate", "0.001"), ("BatchSize", "16"), ("Optimizer", "adam")], run.FromRun.Take(4));
+        Assert.DoesNotContain(run.FromRun, s => s.Parameter == "Seed");
+        Assert.Equal(ResumeSettings.Parameters.Count() - 1, run.FromRun.Count);
     }
 
     [Fact]

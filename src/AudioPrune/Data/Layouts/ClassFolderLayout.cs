@@ -7,7 +7,7 @@ namespace AudioPrune.Data.Layouts;
 /// One sub-folder per class holding audio files (searched recursively, see <see cref="DatasetWalk"/> for links); the
 /// folder name is the label. A file reached through links from two class folders would have two labels, so it is refused.
 /// </summary>
-public sealed class ClassFolderLayout : IDatasetLayout
+internal sealed class ClassFolderLayout : IDatasetLayout
 {
     public string Name => "class-folders";
     public string Signature => "one sub-folder of audio files (.wav, .ogg, .oga) per class";

@@ -6,7 +6,7 @@ namespace AudioPrune.Data.Layouts;
 /// A plain CSV manifest: columns filename and label, optionally split (train/validation/test), fold and group;
 /// file names relative to the manifest's folder. DATA is the CSV itself, or a folder holding manifest.csv.
 /// </summary>
-public sealed class CsvManifestLayout : IDatasetLayout
+internal sealed class CsvManifestLayout : IDatasetLayout
 {
     public const string DefaultFileName = "manifest.csv";
 

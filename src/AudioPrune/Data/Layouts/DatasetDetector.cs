@@ -3,7 +3,7 @@ using AudioPrune.Common;
 namespace AudioPrune.Data.Layouts;
 
 /// <summary>Recognises a dataset's layout (manifest first, then the known public datasets, then class folders).</summary>
-public static class DatasetDetector
+internal static class DatasetDetector
 {
     public static IReadOnlyList<IDatasetLayout> Layouts { get; } =
         [new CsvManifestLayout(), new TauLayout(), new Esc50Layout(), new UrbanSound8KLayout(), new ClassFolderLayout()];

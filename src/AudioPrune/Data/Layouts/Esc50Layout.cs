@@ -2,7 +2,7 @@ namespace AudioPrune.Data.Layouts;
 
 /// <summary>ESC-50: meta/esc50.csv (filename, fold, target, category, ..., src_file) with the audio in audio/.
 /// Clips cut from one source recording (src_file) form a group.</summary>
-public sealed class Esc50Layout : IDatasetLayout
+internal sealed class Esc50Layout : IDatasetLayout
 {
     public string Name => "esc50";
     public string Signature => "ESC-50 (meta/esc50.csv + audio/)";

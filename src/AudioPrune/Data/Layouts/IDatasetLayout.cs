@@ -1,7 +1,7 @@
 namespace AudioPrune.Data.Layouts;
 
 /// <summary>A way datasets are laid out on disk, read in place (nothing is copied).</summary>
-public interface IDatasetLayout
+internal interface IDatasetLayout
 {
     string Name { get; }
 

@@ -7,7 +7,7 @@ namespace AudioPrune.Data.Layouts;
 /// and evaluation_setup/foldN_train.csv and foldN_evaluate.csv. The evaluate list is the test split (it is
 /// labelled; foldN_test.csv is not). Recordings from one location (identifier) form a group.
 /// </summary>
-public sealed class TauLayout : IDatasetLayout
+internal sealed class TauLayout : IDatasetLayout
 {
     public string Name => "dcase-tau";
     public string Signature => "DCASE/TAU (meta.csv + evaluation_setup/fold*_train.csv)";

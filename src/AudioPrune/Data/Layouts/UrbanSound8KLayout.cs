@@ -2,7 +2,7 @@ namespace AudioPrune.Data.Layouts;
 
 /// <summary>UrbanSound8K: metadata/UrbanSound8K.csv with the audio in audio/fold1..fold10.
 /// Slices of one freesound recording (fsID) form a group.</summary>
-public sealed class UrbanSound8KLayout : IDatasetLayout
+internal sealed class UrbanSound8KLayout : IDatasetLayout
 {
     public string Name => "urbansound8k";
     public string Signature => "UrbanSound8K (metadata/UrbanSound8K.csv + audio/foldN/)";

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AudioPrune.Graph.Nodes;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ActivationKind>))]
-public enum ActivationKind { Relu, LeakyRelu, Sigmoid, Tanh, Elu, Gelu, Softmax, HardSigmoid, HardSwish, Silu, Clip }
+internal enum ActivationKind { Relu, LeakyRelu, Sigmoid, Tanh, Elu, Gelu, Softmax, HardSigmoid, HardSwish, Silu, Clip }
 
 /// <summary>
 /// Element-wise activation, or a softmax over the feature axis (axis 0) as a classification head.
@@ -11,7 +11,7 @@ public enum ActivationKind { Relu, LeakyRelu, Sigmoid, Tanh, Elu, Gelu, Softmax,
 /// HardSigmoid is clamp(alpha x + beta, 0, 1) (PyTorch's Hardsigmoid: alpha 1/6, beta 1/2); HardSwish is
 /// x HardSigmoid(x) with PyTorch's constants; Silu is x sigmoid(x); Clip is clamp(x, min, max) (ReLU6: 0, 6).
 /// </summary>
-public sealed record ActivationNode : Node
+internal sealed record ActivationNode : Node
 {
     public const double DefaultHardSigmoidAlpha = 1.0 / 6;
     public const double DefaultHardSigmoidBeta = 0.5;

@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph.Nodes;
 
 /// <summary>Element-wise sum of two or more inputs of one shape (residual connections).</summary>
-public sealed record AddNode : Node
+internal sealed record AddNode : Node
 {
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)

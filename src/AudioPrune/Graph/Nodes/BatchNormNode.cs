@@ -5,7 +5,7 @@ namespace AudioPrune.Graph.Nodes;
 /// Axis 0 (channels) is the usual BatchNorm2d/BatchNorm1d; CNN14 normalises its mel bins (axis 2 of C,T,F).
 /// Epsilon is part of the graph because Keras (1e-3) and PyTorch (1e-5) differ.
 /// </summary>
-public sealed record BatchNormNode : Node
+internal sealed record BatchNormNode : Node
 {
     public required int Channels { get; init; }
     public double Epsilon { get; init; } = 1e-5;

@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph.Nodes;
 
 /// <summary>Channels [Start, Start + Count) of its input (torch.split, x[:, a:b]); other axes unchanged.</summary>
-public sealed record ChannelSliceNode : Node
+internal sealed record ChannelSliceNode : Node
 {
     public required int Start { get; init; }
     public required int Count { get; init; }

@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph.Nodes;
 
 /// <summary>Concatenation along one axis (0 = channels).</summary>
-public sealed record ConcatNode : Node
+internal sealed record ConcatNode : Node
 {
     public int Axis { get; init; }
 

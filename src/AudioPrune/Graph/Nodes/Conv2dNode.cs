@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph.Nodes;
 
 /// <summary>2-D convolution, NCHW, symmetric zero padding. Weight (out, in/groups, kh, kw).</summary>
-public sealed record Conv2dNode : Node
+internal sealed record Conv2dNode : Node
 {
     public required int InChannels { get; init; }
     public required int OutChannels { get; init; }

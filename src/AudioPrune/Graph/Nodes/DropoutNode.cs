@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph.Nodes;
 
 /// <summary>Dropout while training; identity in evaluation.</summary>
-public sealed record DropoutNode : Node
+internal sealed record DropoutNode : Node
 {
     public required double P { get; init; }
 

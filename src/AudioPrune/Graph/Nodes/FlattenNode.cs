@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph.Nodes;
 
 /// <summary>Flattens C x H x W to a vector in channel-major (NCHW) order: channel c owns [c*H*W, (c+1)*H*W).</summary>
-public sealed record FlattenNode : Node
+internal sealed record FlattenNode : Node
 {
 
     public override Shape InferShape(IReadOnlyList<Shape> inputs)

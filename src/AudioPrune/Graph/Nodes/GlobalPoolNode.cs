@@ -3,13 +3,13 @@ using System.Text.Json.Serialization;
 namespace AudioPrune.Graph.Nodes;
 
 [JsonConverter(typeof(JsonStringEnumConverter<GlobalPoolKind>))]
-public enum GlobalPoolKind { Avg, Max, AvgPlusMax }
+internal enum GlobalPoolKind { Avg, Max, AvgPlusMax }
 
 /// <summary>
 /// Reduces whole axes (never axis 0, the channels): [1, 2] is global pooling of a CxHxW map to C;
 /// CNN14 takes the mean over frequency ([2]) and then max + mean over time ([1]).
 /// </summary>
-public sealed record GlobalPoolNode : Node
+internal sealed record GlobalPoolNode : Node
 {
     public required GlobalPoolKind Kind { get; init; }
     public required int[] Axes { get; init; }

@@ -1,7 +1,7 @@
 namespace AudioPrune.Graph.Nodes;
 
 /// <summary>Fully connected layer on a vector. Weight (out, in), PyTorch layout.</summary>
-public sealed record LinearNode : Node
+internal sealed record LinearNode : Node
 {
     public required int InFeatures { get; init; }
     public required int OutFeatures { get; init; }

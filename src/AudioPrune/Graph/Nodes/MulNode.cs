@@ -5,7 +5,7 @@ namespace AudioPrune.Graph.Nodes;
 /// the other's H x W (a squeeze-excitation): C x 1 x 1 as ONNX writes it, or a vector of C as a gate computed by
 /// linear layers (EfficientAT's MobileNets). The output has the larger shape.
 /// </summary>
-public sealed record MulNode : Node
+internal sealed record MulNode : Node
 {
     public override Shape InferShape(IReadOnlyList<Shape> inputs)
     {

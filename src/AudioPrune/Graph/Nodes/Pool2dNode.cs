@@ -3,10 +3,10 @@ using System.Text.Json.Serialization;
 namespace AudioPrune.Graph.Nodes;
 
 [JsonConverter(typeof(JsonStringEnumConverter<PoolKind>))]
-public enum PoolKind { Max, Avg }
+internal enum PoolKind { Max, Avg }
 
 /// <summary>Windowed max or average pooling (floor mode; average excludes padding unless <see cref="CountIncludePad"/>).</summary>
-public sealed record Pool2dNode : Node
+internal sealed record Pool2dNode : Node
 {
     public required PoolKind Kind { get; init; }
     public required Size2 Kernel { get; init; }

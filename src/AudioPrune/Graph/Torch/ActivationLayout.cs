@@ -7,7 +7,7 @@ namespace AudioPrune.Graph.Torch;
 /// The memory order of the module's (N, C, H, W) feature maps. Shapes, values and gradients are the same in both;
 /// what changes is which libtorch kernels run and the copies between them.
 /// </summary>
-public enum ActivationLayout
+internal enum ActivationLayout
 {
     /// <summary>NCHW, libtorch's default. oneDNN reorders each feature map into its 16-channel blocks and back.</summary>
     ChannelsFirst,
@@ -17,7 +17,7 @@ public enum ActivationLayout
 }
 
 /// <summary>Which layout a network trains and runs in, and the network input put into it.</summary>
-public static class ActivationLayouts
+internal static class ActivationLayouts
 {
     /// <summary>
     /// Channels-last where it was measured faster: on CPUs whose oneDNN kernels use 16-channel blocks (AVX-512), for

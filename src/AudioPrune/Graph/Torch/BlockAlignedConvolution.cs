@@ -13,7 +13,7 @@ namespace AudioPrune.Graph.Torch;
 /// as were the weight gradients and grouped convolutions. Zero channels added up to the block make every block
 /// whole, which is what the blocked layout stores anyway, and the results were exact again (within 1e-5 of float64).
 /// </summary>
-public static class BlockAlignedConvolution
+internal static class BlockAlignedConvolution
 {
     /// <summary>
     /// The convolution of <paramref name="input"/> (N, C, H, W), one group. Input channels are padded where the

@@ -17,7 +17,7 @@ namespace AudioPrune.Graph.Torch;
 /// softmax over feature maps, grouped convolutions, batch norm over other axes) are not padded.
 /// </para>
 /// </summary>
-public static class ChannelPadding
+internal static class ChannelPadding
 {
     /// <summary>
     /// The padded graph (same node names, wider shapes), or null when every convolution already fills whole blocks,

@@ -15,7 +15,7 @@ namespace AudioPrune.Graph.Torch;
 /// row-major order, or the last NaN when the window holds one. The backward pass scatters the upstream gradient to
 /// those elements, as libtorch's does.
 /// </summary>
-public sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFunction<NonOverlappingMaxPool>
+internal sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFunction<NonOverlappingMaxPool>
 {
     private const string ShapeKey = "input-shape";
 

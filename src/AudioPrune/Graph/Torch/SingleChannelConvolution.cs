@@ -13,7 +13,7 @@ namespace AudioPrune.Graph.Torch;
 /// against 827 ms), so only kernels of at least 25 taps with at most 32 filters use it.
 /// The forward pass is libtorch's; the input gets no gradient, so the layer must read the network input.
 /// </summary>
-public sealed class SingleChannelConvolution : autograd.SingleTensorFunction<SingleChannelConvolution>
+internal sealed class SingleChannelConvolution : autograd.SingleTensorFunction<SingleChannelConvolution>
 {
     private const string PaddingKey = "padding";
     private const string HasBiasKey = "has-bias";

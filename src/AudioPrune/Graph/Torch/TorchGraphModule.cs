@@ -16,7 +16,7 @@ namespace AudioPrune.Graph.Torch;
 /// node named by a PyTorch module path ("layer1.0.conv1") is registered with its dots as hyphens, which no node name
 /// contains (<see cref="ModuleName"/>); the weights still go in and out under the graph's names.
 /// </summary>
-public sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
+internal sealed class TorchGraphModule : nn.Module<Tensor, Tensor>
 {
     private readonly NetworkGraph graph;
     private readonly NetworkGraph physical;

@@ -5,7 +5,7 @@ namespace AudioPrune.Interop.Keras;
 /// <summary>
 /// Moves Keras (channels-last) weight tensors into the PyTorch layout the graph uses (METHOD.md section 4).
 /// </summary>
-public static class ChannelsLastLayout
+internal static class ChannelsLastLayout
 {
     /// <summary>Conv2D kernel (kh, kw, C, F) to (F, C, kh, kw).</summary>
     public static TensorData ConvKernel(TensorData kernel)

@@ -11,7 +11,7 @@ namespace AudioPrune.Interop.Keras;
 /// "name_relu"); identity layers (InputLayer, linear activations) become no node. Anything the graph cannot
 /// express exactly is refused with the layer's name and position.
 /// </summary>
-public sealed partial class KerasGraphConverter
+internal sealed partial class KerasGraphConverter
 {
     private readonly KerasH5File file;
     private readonly KerasModelConfig model;

@@ -10,7 +10,7 @@ namespace AudioPrune.Interop.Keras;
 /// weights (group model_weights, one subgroup per layer whose attribute weight_names lists its tensors in order,
 /// e.g. "conv2d_1/kernel:0"). Every read error becomes a <see cref="UserInputException"/> naming the file.
 /// </summary>
-public sealed class KerasH5File : IDisposable
+internal sealed class KerasH5File : IDisposable
 {
     private readonly NativeFile file;
     private readonly IH5Group weightsRoot;

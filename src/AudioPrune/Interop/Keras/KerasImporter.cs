@@ -8,7 +8,7 @@ namespace AudioPrune.Interop.Keras;
 /// model_config, weights from model_weights, converted to channels-first. Labels are numbered (Keras files
 /// carry none); the provenance records the source file and Keras version.
 /// </summary>
-public static class KerasImporter
+internal static class KerasImporter
 {
     public static ModelArtifact Import(string path)
     {

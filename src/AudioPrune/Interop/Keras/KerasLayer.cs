@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AudioPrune.Interop.Keras;
 
 /// <summary>One layer of a Keras model config: its class, name, settings and the layers it reads.</summary>
-public sealed record KerasLayer(int Position, string ClassName, string Name, JsonElement Config, string[] Inbound)
+internal sealed record KerasLayer(int Position, string ClassName, string Name, JsonElement Config, string[] Inbound)
 {
     public bool Has(string key) => Config.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
 

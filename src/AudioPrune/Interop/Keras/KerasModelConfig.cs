@@ -7,7 +7,7 @@ namespace AudioPrune.Interop.Keras;
 /// The architecture part of a Keras model: layers in order with their inbound layers, the input shape
 /// (channels-last, without batch) and the output layer. Reads both Sequential and functional (Model/Functional) configs.
 /// </summary>
-public sealed record KerasModelConfig(string ModelName, IReadOnlyList<KerasLayer> Layers, int[] InputShape, string InputLayer, string OutputLayer)
+internal sealed record KerasModelConfig(string ModelName, IReadOnlyList<KerasLayer> Layers, int[] InputShape, string InputLayer, string OutputLayer)
 {
     public static KerasModelConfig Parse(string json, string path)
     {

@@ -8,7 +8,7 @@ namespace AudioPrune.Interop.Onnx;
 /// W'[f] = W[f] * s[f] and b'[f] = (b[f] - mean[f]) * s[f] + beta[f]. Only a channel batch norm whose input
 /// is a convolution read by nothing else can be folded; the others stay.
 /// </summary>
-public static class BatchNormFolding
+internal static class BatchNormFolding
 {
     /// <summary>The batch norms that can be folded, mapped to their convolution.</summary>
     public static IReadOnlyDictionary<string, Conv2dNode> Foldable(NetworkGraph graph)

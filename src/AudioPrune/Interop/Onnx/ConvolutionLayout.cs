@@ -5,14 +5,14 @@ namespace AudioPrune.Interop.Onnx;
 /// rewrite a convolution into an exactly equivalent form that ONNX Runtime's blocked (NCHWc) CPU kernels take,
 /// for their channel block of 8 (AVX2) or 16 (AVX-512): see <see cref="ConvolutionPlan"/>.
 /// </summary>
-public enum ConvolutionLayout
+internal enum ConvolutionLayout
 {
     Plain,
     Blocked8,
     Blocked16,
 }
 
-public static class ConvolutionLayouts
+internal static class ConvolutionLayouts
 {
     /// <summary>The CLI names, in the order they are documented.</summary>
     public static readonly IReadOnlyDictionary<string, ConvolutionLayout?> Names = new Dictionary<string, ConvolutionLayout?>(StringComparer.Ordinal)
@@ -35,7 +35,7 @@ public static class ConvolutionLayouts
     public static ConvolutionLayout Parse(string name) =>
         Names.TryGetValue(name, out var layout)
             ? layout ?? ForThisCpu()
-            : throw new Common.UserInputException($"--conv-layout {name}: expected one of {string.Join(", ", Names.Keys)}");
+            : throw new UserInputException($"{{@ConvLayout}} {name}: expected one of {string.Join(", ", Names.Keys)}");
 
     public static string Name(ConvolutionLayout layout) => Names.First(e => e.Value == layout).Key;
 

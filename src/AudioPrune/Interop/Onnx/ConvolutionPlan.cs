@@ -19,7 +19,7 @@ namespace AudioPrune.Interop.Onnx;
 /// The fold is the one with the lowest <see cref="Cost"/>; see there for the measurements behind it.
 /// <see cref="FilterBlock"/> is the layout's channel block (0 for plain).
 /// </summary>
-public sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> InputChunks, int FilterBlock = 0)
+internal sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> InputChunks, int FilterBlock = 0)
 {
     /// <summary>
     /// The folds tried, in order of preference when two cost the same. Rows only: interleaving folded rows back
@@ -87,4 +87,4 @@ public sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> In
 }
 
 /// <summary>Input channels [Start, Start + Count).</summary>
-public readonly record struct ChannelRange(int Start, int Count);
+internal readonly record struct ChannelRange(int Start, int Count);

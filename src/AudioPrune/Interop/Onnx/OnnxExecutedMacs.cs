@@ -9,7 +9,7 @@ namespace AudioPrune.Interop.Onnx;
 /// kernels with their zeros), every other layer as counted by the project's MACs convention. Against the graph's
 /// MACs, this shows how much of a pruned width the blocked kernels can turn into saved time.
 /// </summary>
-public static class OnnxExecutedMacs
+internal static class OnnxExecutedMacs
 {
     public static long Of(NetworkGraph graph, ConvolutionLayout layout) => graph.Nodes.Sum(node => OfNode(graph, node, layout));
 

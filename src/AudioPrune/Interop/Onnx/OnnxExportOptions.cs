@@ -6,18 +6,18 @@ namespace AudioPrune.Interop.Onnx;
 /// <see cref="ConvolutionLayout"/> chooses plain Conv nodes or the exact rewrites for ONNX Runtime's blocked CPU kernels
 /// (null: the layout for this CPU, <see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
-public sealed record OnnxExportOptions(int Opset = OnnxExportOptions.DefaultOpset, bool FoldBatchNorm = false, bool IncludeProbabilityHead = true,
+internal sealed record OnnxExportOptions(int Opset = OnnxExportOptions.DefaultOpset, bool FoldBatchNorm = false, bool IncludeProbabilityHead = true,
     ConvolutionLayout? ConvolutionLayout = null)
 {
     public const int DefaultOpset = 17;
     public const int MinOpset = 13;
     public const int MaxOpset = 21;
 
-    /// <summary>Throws a <see cref="Common.UserInputException"/> for an opset this exporter does not write.</summary>
+    /// <summary>Throws a <see cref="UserInputException"/> for an opset this exporter does not write.</summary>
     public OnnxExportOptions Validated()
     {
         if (Opset is < MinOpset or > MaxOpset)
-            throw new Common.UserInputException($"--opset {Opset}: supported opsets are {MinOpset} to {MaxOpset}");
+            throw new UserInputException($"{{@Opset}} {Opset}: supported opsets are {MinOpset} to {MaxOpset}");
         return this;
     }
 

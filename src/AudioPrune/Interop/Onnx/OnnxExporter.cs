@@ -13,7 +13,7 @@ namespace AudioPrune.Interop.Onnx;
 /// Transpose-BatchNormalization-Transpose; each convolution is written as its <see cref="ConvolutionPlan"/> says for
 /// the options' layout; the labels, front end, normalisation and layout go into metadata_props.
 /// </summary>
-public static class OnnxExporter
+internal static class OnnxExporter
 {
     public const string InputName = "input";
     public const string OutputName = "output";

@@ -7,7 +7,7 @@ namespace AudioPrune.Interop.Onnx;
 /// every node input defined before use (graph input, initializer or an earlier node's output), every output
 /// produced once, and every value_info/output a float tensor with a symbolic batch axis and fixed other axes.
 /// </summary>
-public static class OnnxModelValidator
+internal static class OnnxModelValidator
 {
     public static void Validate(ModelProto model)
     {

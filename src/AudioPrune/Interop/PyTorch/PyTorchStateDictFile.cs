@@ -11,7 +11,7 @@ namespace AudioPrune.Interop.PyTorch;
 /// pickler (no Python needed). Float tensors only; num_batches_tracked counters are dropped on reading
 /// and written as zero so that PyTorch's load_state_dict(strict=True) accepts the file.
 /// </summary>
-public static class PyTorchStateDictFile
+internal static class PyTorchStateDictFile
 {
     public const string BatchCounterSuffix = ".num_batches_tracked";
 

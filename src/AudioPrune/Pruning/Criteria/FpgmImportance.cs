@@ -7,7 +7,7 @@ namespace AudioPrune.Pruning.Criteria;
 /// lowest sums and are pruned, as the others can represent them. Distances come from one Gram matrix:
 /// ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b.
 /// </summary>
-public sealed class FpgmImportance : IFilterImportance
+internal sealed class FpgmImportance : IFilterImportance
 {
     public string Name => "fpgm";
 

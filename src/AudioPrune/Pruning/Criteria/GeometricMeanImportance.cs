@@ -4,7 +4,7 @@ namespace AudioPrune.Pruning.Criteria;
 /// The authors' "GM" baseline (a geometric MEAN, not FPGM): score_f = (g(|W|) - g(|W[f]|))^2 with
 /// g(x) = exp(mean(log(x + eps))). Filters whose typical magnitude is closest to the layer's are pruned first.
 /// </summary>
-public sealed class GeometricMeanImportance : IFilterImportance
+internal sealed class GeometricMeanImportance : IFilterImportance
 {
     /// <summary>Keeps log finite for exact zeros.</summary>
     public const double Epsilon = 1e-12;

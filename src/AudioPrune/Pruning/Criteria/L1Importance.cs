@@ -1,7 +1,7 @@
 namespace AudioPrune.Pruning.Criteria;
 
 /// <summary>l1: sum |W[f]| (Li et al.); small filters contribute little.</summary>
-public sealed class L1Importance : IFilterImportance
+internal sealed class L1Importance : IFilterImportance
 {
     public string Name => "l1";
 

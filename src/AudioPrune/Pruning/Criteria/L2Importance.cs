@@ -1,7 +1,7 @@
 namespace AudioPrune.Pruning.Criteria;
 
 /// <summary>l2: the Euclidean norm of W[f].</summary>
-public sealed class L2Importance : IFilterImportance
+internal sealed class L2Importance : IFilterImportance
 {
     public string Name => "l2";
 

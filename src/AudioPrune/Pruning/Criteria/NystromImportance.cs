@@ -7,13 +7,12 @@ namespace AudioPrune.Pruning.Criteria;
 /// <paramref name="landmarks"/> null means "auto": min(n, d), the smallest count that is exact for prototypes of
 /// dimension d when the landmark prototypes are independent.
 /// </summary>
-public sealed class NystromImportance(
+internal sealed class NystromImportance(
     Representation representation = Representation.Rank1, int? landmarks = null,
     LandmarkChoice choice = LandmarkChoice.First, int? rank = null, int seed = 0, bool computeError = false) : IDistanceCriterion
 {
     public string Name => "nystrom";
 
-    public bool SelectsOwnCount => true;
 
     public LayerImportance Score(FilterBank filters)
     {

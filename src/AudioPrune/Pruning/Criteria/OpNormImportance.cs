@@ -7,7 +7,7 @@ namespace AudioPrune.Pruning.Criteria;
 /// r_c its top right singular vector (sign: filter 0's projection &gt;= 0); score_f = (sum_c &lt;A_c[f], r_c&gt;)^2.
 /// r_c is the dominant eigenvector of the small (kh*kw)^2 matrix A_c^T A_c.
 /// </summary>
-public sealed class OpNormImportance : IFilterImportance
+internal sealed class OpNormImportance : IFilterImportance
 {
     public string Name => "opnorm";
 

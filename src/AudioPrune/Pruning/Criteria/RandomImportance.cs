@@ -1,7 +1,7 @@
 namespace AudioPrune.Pruning.Criteria;
 
 /// <summary>Random scores, seeded per layer: the baseline every criterion should beat.</summary>
-public sealed class RandomImportance(int seed) : IFilterImportance
+internal sealed class RandomImportance(int seed) : IFilterImportance
 {
     public string Name => "random";
 

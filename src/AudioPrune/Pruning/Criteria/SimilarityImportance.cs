@@ -6,13 +6,12 @@ namespace AudioPrune.Pruning.Criteria;
 /// The paper's criterion: cosine distances between filter prototypes, exact. The score of a filter is its
 /// distance to its nearest neighbour (a filter with a close twin is redundant); the greedy pass picks the kept set.
 /// </summary>
-public sealed class SimilarityImportance(Representation representation = Representation.Rank1) : IDistanceCriterion
+internal sealed class SimilarityImportance(Representation representation = Representation.Rank1) : IDistanceCriterion
 {
     public string Name => "similarity";
 
     public Representation Representation => representation;
 
-    public bool SelectsOwnCount => true;
 
     public LayerImportance Score(FilterBank filters)
     {

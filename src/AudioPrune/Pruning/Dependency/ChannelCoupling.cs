@@ -9,7 +9,7 @@ namespace AudioPrune.Pruning.Dependency;
 /// channels, and tensors that must keep every unit (with the reason). Tensors are named as node inputs are: a
 /// node's name for its output, <see cref="NetworkGraph.InputName"/> for the network input.
 /// </summary>
-public sealed class ChannelCoupling
+internal sealed class ChannelCoupling
 {
     private readonly Dictionary<string, int> offsets = new(StringComparer.Ordinal);
     private readonly List<string> tensors = [];

@@ -1,7 +1,7 @@
 namespace AudioPrune.Pruning.Dependency;
 
 /// <summary>The units that stay in every tensor after the chosen groups lose their pruned channels.</summary>
-public sealed class ChannelCut(IReadOnlyDictionary<string, int[]> kept, Func<string, int> units)
+internal sealed class ChannelCut(IReadOnlyDictionary<string, int[]> kept, Func<string, int> units)
 {
     /// <summary>Kept units of a tensor, ascending; null when it keeps them all.</summary>
     public int[]? Kept(string tensor) => kept.GetValueOrDefault(tensor);

@@ -6,7 +6,7 @@ namespace AudioPrune.Pruning.Dependency;
 /// Finds a network's coupled channel groups: every node's rule ties units together, the network input and output
 /// are blocked, and the connected units are gathered into groups of units that touch the same tensors.
 /// </summary>
-public static class ChannelDependency
+internal static class ChannelDependency
 {
     public static ChannelGroups Analyse(NetworkGraph graph, ChannelRules? rules = null)
     {

@@ -3,10 +3,10 @@ using AudioPrune.Graph.Nodes;
 namespace AudioPrune.Pruning.Dependency;
 
 /// <summary>One tensor of a group: <paramref name="Units"/>[k] are its axis-0 units that carry group channel k.</summary>
-public sealed record GroupTensor(string Tensor, int[][] Units);
+internal sealed record GroupTensor(string Tensor, int[][] Units);
 
 /// <summary>A conv whose filters produce and score a group: <paramref name="Filters"/>[k] is its filter for channel k.</summary>
-public sealed record GroupSource(Conv2dNode Conv, int[] Filters)
+internal sealed record GroupSource(Conv2dNode Conv, int[] Filters)
 {
     /// <summary>True when the group holds every filter of the conv in order (a plain conv layer).</summary>
     public bool IsWholeLayer => Filters.Length == Conv.OutChannels && Filters.Select((f, i) => f == i).All(same => same);
@@ -18,7 +18,7 @@ public sealed record GroupSource(Conv2dNode Conv, int[] Filters)
 /// every member parameter's axis there. Prunable when a conv produces it (so a criterion can score it) and nothing
 /// blocks it (the network input or output, an unsupported node, a non-depthwise grouped conv).
 /// </summary>
-public sealed record ChannelGroup(
+internal sealed record ChannelGroup(
     string Name, int Channels, IReadOnlyList<GroupTensor> Tensors, IReadOnlyList<GroupSource> Sources,
     IReadOnlyList<ParameterSlice> Parameters, IReadOnlyList<string> Blockers)
 {

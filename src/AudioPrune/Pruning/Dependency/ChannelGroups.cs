@@ -4,7 +4,7 @@ using AudioPrune.Graph.Nodes;
 namespace AudioPrune.Pruning.Dependency;
 
 /// <summary>A network's channel groups and the rules that found them (surgery cuts with the same rules).</summary>
-public sealed class ChannelGroups(NetworkGraph graph, IReadOnlyList<ChannelGroup> all, ChannelRules rules)
+internal sealed class ChannelGroups(NetworkGraph graph, IReadOnlyList<ChannelGroup> all, ChannelRules rules)
 {
     public NetworkGraph Graph { get; } = graph;
     public ChannelRules Rules { get; } = rules;

@@ -9,7 +9,7 @@ namespace AudioPrune.Pruning.Dependency;
 /// Supporting a new node type is one <see cref="IChannelRule"/> class given to <see cref="With"/> (or added to
 /// <see cref="Default"/>); until then the <see cref="UnsupportedRule"/> keeps every group that reaches it whole.
 /// </summary>
-public sealed class ChannelRules
+internal sealed class ChannelRules
 {
     private static readonly IChannelRule Unsupported = new UnsupportedRule();
     private readonly Dictionary<Type, IChannelRule> byType;

@@ -9,7 +9,7 @@ namespace AudioPrune.Pruning.Dependency;
 /// feature of a vector). One rule class per node type, registered in <see cref="ChannelRules"/>; a node type without
 /// a rule blocks every group it touches, so a new node type is unprunable until its rule is written.
 /// </summary>
-public interface IChannelRule
+internal interface IChannelRule
 {
     /// <summary>The exact node type this rule is for.</summary>
     Type NodeType { get; }
@@ -22,7 +22,7 @@ public interface IChannelRule
 }
 
 /// <summary>A rule for one node type, typed.</summary>
-public abstract class ChannelRule<T> : IChannelRule where T : Node
+internal abstract class ChannelRule<T> : IChannelRule where T : Node
 {
     public Type NodeType => typeof(T);
 

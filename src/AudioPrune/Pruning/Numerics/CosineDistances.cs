@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace AudioPrune.Pruning.Numerics;
 
 /// <summary>Cosine distance matrices D = 1 - S from a similarity matrix S of unit prototypes.</summary>
-public static class CosineDistances
+internal static class CosineDistances
 {
     /// <summary>
     /// Exact D[i,j] = 1 - &lt;p_i, p_j&gt;: one matrix product of the prototypes. Explicit (rank-1) rows turn each

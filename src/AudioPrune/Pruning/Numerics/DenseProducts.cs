@@ -16,7 +16,7 @@ namespace AudioPrune.Pruning.Numerics;
 /// times in a fresh process, mostly before tiered compilation would promote them, and tier-0 vector code is several
 /// times slower than optimised code.
 /// </summary>
-public static class DenseProducts
+internal static class DenseProducts
 {
     /// <summary>Above this many multiply-adds the products of float rows run in libtorch.</summary>
     public const long ManagedLimit = 40_000_000;

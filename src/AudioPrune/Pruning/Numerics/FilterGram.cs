@@ -9,7 +9,7 @@ namespace AudioPrune.Pruning.Numerics;
 /// from up to 2048 channels in CNN14), their hot loop. The inputs are widened float32 weights, whose products are
 /// exact in double, so fusing the multiply-adds changes nothing but the speed.
 /// </summary>
-public static class FilterGram
+internal static class FilterGram
 {
     /// <summary>
     /// Writes the <paramref name="count"/> x <paramref name="count"/> Gram matrix of a few long row-major rows into

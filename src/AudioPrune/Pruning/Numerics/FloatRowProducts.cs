@@ -12,7 +12,7 @@ namespace AudioPrune.Pruning.Numerics;
 /// loads. The layer's weights are read from memory once (the landmarks once per block). On CNN14's widest layer
 /// this ran about 1.6x faster here than libtorch's float64 BLAS on a double copy of the layer (which costs 150 MB).
 /// </summary>
-public static class FloatRowProducts
+internal static class FloatRowProducts
 {
     /// <summary>Values of k per pass: a block's rows (128 x 256 doubles) and 64 landmarks (64 x 256) fill most of L2.</summary>
     private const int ChunkLength = 256;

@@ -4,7 +4,7 @@ namespace AudioPrune.Pruning.Numerics;
 /// The similarity method's selection (METHOD.md section 1.3-1.5) on a cosine-distance matrix: nearest
 /// neighbours, the greedy keep-and-mark pass, and the repeated pass that reaches a target count.
 /// </summary>
-public static class GreedySimilarity
+internal static class GreedySimilarity
 {
     /// <summary>Nearest neighbour of each filter among <paramref name="active"/> (ties: lowest index) and its distance.</summary>
     public static (int[] Neighbour, double[] Distance) NearestNeighbours(double[] distances, int n, IReadOnlyList<int> active)

@@ -1,23 +1,10 @@
 namespace AudioPrune.Pruning.Numerics;
 
-/// <summary>How the Nystrom landmark filters are picked.</summary>
-public enum LandmarkChoice
-{
-    /// <summary>The first m filters (the paper).</summary>
-    First,
-
-    /// <summary>m filters drawn without replacement with a seed.</summary>
-    Random,
-
-    /// <summary>Farthest-point: filter 0, then repeatedly the filter farthest (cosine) from all chosen.</summary>
-    Farthest,
-}
-
 /// <summary>
 /// S~ = C pinv_k(W_L) C^T (METHOD.md section 2) computed as B B^T with B = C Q_k Lambda_k^(-1/2), so the work is
 /// n*m*d for C plus n*n*k for the product, instead of n*n*d for the exact matrix.
 /// </summary>
-public static class NystromApproximation
+internal static class NystromApproximation
 {
     /// <summary>Eigenvalues of W_L below this fraction of the largest are treated as zero (pseudo-inverse).</summary>
     public const double RelativeTolerance = 1e-10;

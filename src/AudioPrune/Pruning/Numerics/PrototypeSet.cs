@@ -6,7 +6,7 @@ namespace AudioPrune.Pruning.Numerics;
 /// (flatten: the prototypes of a CNN14 layer would be 300 MB as doubles, and allocating that is slower here
 /// than the arithmetic). Both answer the products the similarity criteria need.
 /// </summary>
-public sealed class PrototypeSet
+internal sealed class PrototypeSet
 {
     private readonly double[]? rows;
     private readonly float[]? weights;

@@ -3,18 +3,8 @@ using System.Runtime.InteropServices;
 
 namespace AudioPrune.Pruning.Numerics;
 
-/// <summary>How a filter becomes the unit vector the similarity criteria compare.</summary>
-public enum Representation
-{
-    /// <summary>The paper's: sign-fixed dominant left singular vector of the (kh*kw x C) matrix.</summary>
-    Rank1,
-
-    /// <summary>The whole filter flattened (C*kh*kw values).</summary>
-    Flatten,
-}
-
 /// <summary>Computes the prototypes of METHOD.md section 1.1.</summary>
-public static class Prototypes
+internal static class Prototypes
 {
     /// <summary>Size below which an entry of the unit vector V[:,0] counts as zero (V[0,0] = 0 is the degenerate case).</summary>
     private const double ZeroTolerance = 1e-12;

@@ -11,7 +11,7 @@ namespace AudioPrune.Pruning.Numerics;
 /// and unlike power iteration, whose dominant vector is unreliable when the two largest eigenvalues are close;
 /// it costs about 10 n^3 flops against Jacobi's 20-40 n^3 over several sweeps.
 /// </summary>
-public static class SymmetricEigen
+internal static class SymmetricEigen
 {
     /// <summary>QL iterations allowed per eigenvalue; convergence is cubic and takes 1-3 in practice.</summary>
     private const int MaxIterations = 60;

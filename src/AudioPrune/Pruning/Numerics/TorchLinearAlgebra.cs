@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace AudioPrune.Pruning.Numerics;
 
 /// <summary>LAPACK routines through libtorch, for the matrices too large for the managed Jacobi routine.</summary>
-public static class TorchLinearAlgebra
+internal static class TorchLinearAlgebra
 {
     /// <summary>Eigenvalues (descending) and eigenvectors (columns, row-major n x n) of a symmetric matrix.</summary>
     public static (double[] Values, double[] Vectors) SymmetricEigen(double[] a, int n)

@@ -3,7 +3,7 @@ using AudioPrune.Pruning.Numerics;
 namespace AudioPrune.Pruning.Planning;
 
 /// <summary>Settings of the criteria (each criterion reads the ones it uses).</summary>
-public sealed record CriterionOptions
+internal sealed record CriterionOptions
 {
     public Representation Representation { get; init; } = Representation.Rank1;
 

@@ -8,7 +8,7 @@ namespace AudioPrune.Pruning.Planning;
 /// criterion of a study carried that cost alone: DCASE21_Net's similarity selection recorded 26.9 ms when it ran
 /// first, against about 1 ms warm, and looked slower than the Nystrom approximation that ran after it.
 /// </summary>
-public static class CriterionWarmUp
+internal static class CriterionWarmUp
 {
     /// <summary>Enough filters for every step (scores, distances, the greedy pass) to run; few enough to cost little.</summary>
     private const int StandInFilters = 16;
@@ -21,6 +21,6 @@ public static class CriterionWarmUp
         var values = weight.Data.AsSpan(0, filters * filterLength).ToArray();
         var standIn = new FilterBank(layer, new TensorData([filters, .. weight.Shape[1..]], values), layerIndex);
         var importance = criterion.Score(standIn);
-        _ = importance.Kept(criterion.SelectsOwnCount ? null : Math.Max(1, filters / 2));
+        _ = importance.Kept(criterion.SelectsOwnCount() ? null : Math.Max(1, filters / 2));
     }
 }

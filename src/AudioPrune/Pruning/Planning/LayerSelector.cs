@@ -12,7 +12,7 @@ namespace AudioPrune.Pruning.Planning;
 /// named outright that cannot be pruned is refused with the reason; a glob skips such groups, unless it matches
 /// nothing else. A plain conv layer is its own group, named after it. Linear layers are never pruned.
 /// </summary>
-public static class LayerSelector
+internal static class LayerSelector
 {
     public static IReadOnlyList<ChannelGroup> Select(NetworkGraph graph, string? spec) =>
         Select(ChannelDependency.Analyse(graph), spec);

@@ -9,7 +9,7 @@ namespace AudioPrune.Pruning.Planning;
 /// Short SHA-256 fingerprints: of the architecture (graph JSON, input shape included), which a plan must match,
 /// and of the weights, which tells whether kept sets computed from them still describe this model.
 /// </summary>
-public static class NetworkFingerprint
+internal static class NetworkFingerprint
 {
     public static string Of(NetworkGraph graph) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(GraphJson.Serialize(graph))))[..16];

@@ -9,7 +9,7 @@ namespace AudioPrune.Pruning.Planning;
 /// <see cref="InputLimits.MaxPlanBytes"/> bytes and <see cref="InputLimits.MaxNestingDepth"/> deep, and passes
 /// <see cref="PlanValidator.EnsureWellFormed"/> before any model is loaded (the model checks follow in the planner).
 /// </summary>
-public static class PlanFile
+internal static class PlanFile
 {
     private static readonly JsonSerializerOptions ReadOptions = new(ReportJson.Options) { MaxDepth = InputLimits.MaxNestingDepth };
 

@@ -11,7 +11,7 @@ namespace AudioPrune.Pruning.Planning;
 /// real group width (never the plan's own word), its kept filters non-empty, ascending, distinct and in range,
 /// its pruned filters exactly the rest, and no list longer than <see cref="InputLimits.MaxPlanListEntries"/>.
 /// </summary>
-public static class PlanValidator
+internal static class PlanValidator
 {
     /// <summary>The checks that need no model (names given once, bounded lists): cheap enough to run before loading one.</summary>
     public static void EnsureWellFormed(IReadOnlyList<LayerDecision?> layers, string source)

@@ -8,7 +8,7 @@ namespace AudioPrune.Pruning.Planning;
 /// The pruned artifact: the source model's labels and metadata, the rebuilt graph and weights, and a "pruning"
 /// metadata record saying what was cut from which network (the full decisions live in plan.json).
 /// </summary>
-public static class PrunedModel
+internal static class PrunedModel
 {
     public const string MetadataKey = "pruning";
 

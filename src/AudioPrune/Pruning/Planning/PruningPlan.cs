@@ -4,7 +4,7 @@ namespace AudioPrune.Pruning.Planning;
 /// The decision record (plan.json): which filters of which conv layers are kept and why, how much the network
 /// shrinks, and the network it belongs to (a plan is refused by a network with another fingerprint).
 /// </summary>
-public sealed record PruningPlan(
+internal sealed record PruningPlan(
     string Format,
     string Network,
     string Fingerprint,
@@ -36,7 +36,7 @@ public sealed record PruningPlan(
 }
 
 /// <summary>How the plan was asked for (the command-line choices, for the record).</summary>
-public sealed record PlanOptions(
+internal sealed record PlanOptions(
     string Representation, string? Landmarks, string LandmarkChoice, int? Rank, int Seed,
     double? Ratio, int[]? Keep, int? RoundTo, string? MatchPlan, string? PlanIn);
 
@@ -44,7 +44,7 @@ public sealed record PlanOptions(
 /// One pruned channel group: a plain conv layer (named after it, <see cref="Group"/> null) or a coupled group (named
 /// after its first conv; kept and pruned are group channels, which are that conv's filters).
 /// </summary>
-public sealed record LayerDecision(
+internal sealed record LayerDecision(
     string Name,
     int Index,
     int Filters,
@@ -69,16 +69,16 @@ public sealed record LayerDecision(
 /// A coupled group's members, so a plan says what it cut and is refused by a model whose groups differ: the convs
 /// whose filters are scored and cut, and every node whose output carries the group's channels.
 /// </summary>
-public sealed record GroupRecord(string[] Convs, string[] Nodes)
+internal sealed record GroupRecord(string[] Convs, string[] Nodes)
 {
     public static GroupRecord Of(Dependency.ChannelGroup group) =>
         new(group.Sources.Select(s => s.Conv.Name).ToArray(), group.Nodes.ToArray());
 }
 
-public sealed record NystromRecord(int M, int K, int[] LandmarkFilters, string Choice, double? Error);
+internal sealed record NystromRecord(int M, int K, int[] LandmarkFilters, string Choice, double? Error);
 
 /// <summary>Counts of nearest-neighbour distances in equal bins over [0, 2] (cosine distance's range).</summary>
-public sealed record DistanceHistogram(double[] Edges, int[] Counts)
+internal sealed record DistanceHistogram(double[] Edges, int[] Counts)
 {
     public static DistanceHistogram Of(IEnumerable<double> values, int bins = 20)
     {
@@ -89,9 +89,9 @@ public sealed record DistanceHistogram(double[] Edges, int[] Counts)
     }
 }
 
-public sealed record ComplexitySummary(long ParamsTotal, long ParamsTrainable, long Macs);
+internal sealed record ComplexitySummary(long ParamsTotal, long ParamsTrainable, long Macs);
 
-public sealed record ComplexityReduction(double ParamsTotalPercent, double ParamsTrainablePercent, double MacsPercent)
+internal sealed record ComplexityReduction(double ParamsTotalPercent, double ParamsTrainablePercent, double MacsPercent)
 {
     /// <summary>How many percent fewer <paramref name="after"/> is than <paramref name="before"/> (0 when before is 0).</summary>
     public static double PercentFewer(long before, long after) => before == 0 ? 0 : 100.0 * (before - after) / before;

@@ -12,27 +12,31 @@ namespace AudioPrune.Pruning.Planning;
 /// every selected group from the unpruned weights (one shot), fixes the kept counts, rebuilds the network once, and
 /// records it all. A plain conv layer is a group of one, pruned exactly as before groups existed.
 /// </summary>
-public static class PruningPlanner
+internal static class PruningPlanner
 {
     /// <summary>Ratios are compared with this slack so that (1 - 0.7) * 10 keeps 3 filters, not 4.</summary>
     private const double RatioSlack = 1e-9;
 
-    public static PruningResult Run(NetworkGraph graph, WeightMap weights, PruningRequest request)
+    public static PruningResult Run(NetworkGraph graph, WeightMap weights, PruningRequest request) => Run(graph, weights, request, criterion: null);
+
+    /// <summary>Plans with <paramref name="criterion"/> (null: the one <see cref="PruningRequest.Method"/> names) and applies the plan.</summary>
+    public static PruningResult Run(NetworkGraph graph, WeightMap weights, PruningRequest request, IFilterImportance? criterion)
     {
         var targets = new object?[] { request.Ratio, request.Keep, request.MatchPlan, request.PlanIn }.Count(t => t is not null);
-        if (targets > 1) throw new UserInputException("give at most one of --ratio, --keep, --match-plan and --plan-in");
-        if (request.RoundTo is < 1) throw new UserInputException($"--round-to must be at least 1, got {request.RoundTo}");
-        return request.PlanIn is { } plan ? Reapply(graph, weights, plan, request) : Plan(graph, weights, request);
+        if (targets > 1) throw new UserInputException("give at most one of {@Ratio}, {@Keep}, {@MatchPlan} and {@PlanIn}");
+        if (request.RoundTo is < 1) throw new UserInputException($"{{@RoundTo}} must be at least 1, got {request.RoundTo}");
+        if (request.PlanIn is { } plan) return Reapply(graph, weights, plan, request);
+        criterion ??= CriterionCatalog.Create(request.Method, request.Criterion);
+        return Plan(graph, weights, request with { Method = criterion.Name, Criterion = CriterionCatalog.SettingsOf(criterion) ?? request.Criterion }, criterion);
     }
 
-    private static PruningResult Plan(NetworkGraph graph, WeightMap weights, PruningRequest request)
+    private static PruningResult Plan(NetworkGraph graph, WeightMap weights, PruningRequest request, IFilterImportance criterion)
     {
-        var criterion = CriterionCatalog.Create(request.Method, request.Criterion);
         var analysis = ChannelDependency.Analyse(graph);
         if (request.MatchPlan is { } match)
         {
-            PlanFile.EnsureFor(match, graph, request.MatchPlanPath ?? "--match-plan");
-            PlanValidator.Ensure(match.Layers, analysis, request.MatchPlanPath ?? "--match-plan");
+            PlanFile.EnsureFor(match, graph, request.MatchPlanPath ?? "{@MatchPlan}");
+            PlanValidator.Ensure(match.Layers, analysis, request.MatchPlanPath ?? "{@MatchPlan}");
         }
         var groups = request.Layers is null && request.MatchPlan is { } m
             ? LayerSelector.Select(analysis, string.Join(',', m.Layers.Select(l => l.Name)))
@@ -72,9 +76,9 @@ public static class PruningPlanner
 
     private static PruningResult Reapply(NetworkGraph graph, WeightMap weights, PruningPlan plan, PruningRequest request)
     {
-        var path = request.PlanInPath ?? "--plan-in";
+        var path = request.PlanInPath ?? "{@PlanIn}";
         PlanFile.EnsureFor(plan, graph, path);
-        if (request.Layers is not null) throw new UserInputException("--layers cannot be combined with --plan-in (the plan names its layers)");
+        if (request.Layers is not null) throw new UserInputException("{@Layers} cannot be combined with {@PlanIn} (the plan names its layers)");
         var notes = new List<string>();
         var weightsFingerprint = NetworkFingerprint.OfWeights(weights);
         if (plan.WeightsFingerprint is not null && plan.WeightsFingerprint != weightsFingerprint)
@@ -97,27 +101,27 @@ public static class PruningPlanner
         var filters = group.Channels;
         if (request.Ratio is { } p)
         {
-            if (!(p >= 0 && p < 1)) throw new UserInputException($"--ratio {p} must be in [0, 1) (the fraction of filters to prune)");
+            if (!(p >= 0 && p < 1)) throw new UserInputException($"{{@Ratio}} {p} must be in [0, 1) (the fraction of filters to prune)");
             var kept = (int)Math.Ceiling((1 - p) * filters - RatioSlack);
             return kept >= 1 ? (kept, null) : (1, $"ratio {p} would prune all {filters} filters; one is kept");
         }
         if (request.Keep is { } keep)
         {
             if (keep.Length != 1 && keep.Length != groupCount)
-                throw new UserInputException($"--keep has {keep.Length} counts for {groupCount} selected layers; give one count per layer or a single count");
+                throw new UserInputException($"{{@Keep}} has {keep.Length} counts for {groupCount} selected layers; give one count per layer or a single count");
             var count = keep.Length == 1 ? keep[0] : keep[position];
             if (count < 1 || count > filters)
-                throw new UserInputException($"layer '{group.Name}': --keep {count} must be between 1 and its {filters} filters");
+                throw new UserInputException($"layer '{group.Name}': {{@Keep}} {count} must be between 1 and its {filters} filters");
             return (count, null);
         }
         if (request.MatchPlan is { } match)
         {
             var decision = match.Layers.FirstOrDefault(l => l.Name == group.Name)
-                ?? throw new UserInputException($"layer '{group.Name}' is not in the plan given to --match-plan ({string.Join(", ", match.Layers.Select(l => l.Name))})");
+                ?? throw new UserInputException($"layer '{group.Name}' is not in the plan given to {{@MatchPlan}} ({string.Join(", ", match.Layers.Select(l => l.Name))})");
             return (decision.Kept.Length, null);
         }
-        if (!criterion.SelectsOwnCount)
-            throw new UserInputException($"method '{criterion.Name}' ranks filters but has no count of its own: give --ratio, --keep or --match-plan");
+        if (!criterion.SelectsOwnCount())
+            throw new UserInputException($"method '{criterion.Name}' ranks filters but has no count of its own: give {{@Ratio}}, {{@Keep}} or {{@MatchPlan}}");
         return (null, null);
     }
 

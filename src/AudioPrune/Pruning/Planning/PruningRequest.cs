@@ -4,7 +4,7 @@ namespace AudioPrune.Pruning.Planning;
 /// What to prune and how far. At most one of <see cref="Ratio"/>, <see cref="Keep"/>, <see cref="MatchPlan"/> and
 /// <see cref="PlanIn"/>; with none, the similarity criteria choose their own counts.
 /// </summary>
-public sealed record PruningRequest
+internal sealed record PruningRequest
 {
     public string Method { get; init; } = "similarity";
     public CriterionOptions Criterion { get; init; } = new();

@@ -11,7 +11,7 @@ namespace AudioPrune.Pruning.Surgery;
 /// node's channel rule refits its sizes. Groups that cannot be pruned (reaching the network output, an unsupported
 /// node, a non-depthwise grouped conv) are refused with the reason. The new graph is validated by construction.
 /// </summary>
-public static class NetworkSurgery
+internal static class NetworkSurgery
 {
     /// <param name="keptByGroup">Kept group channels (ascending) by group name; a plain conv's group is named after it.</param>
     public static (NetworkGraph Graph, WeightMap Weights) Apply(

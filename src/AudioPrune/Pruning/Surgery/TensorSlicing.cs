@@ -3,7 +3,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Pruning.Surgery;
 
 /// <summary>Selects indices along one axis of a row-major tensor (the copy behind every surgery step).</summary>
-public static class TensorSlicing
+internal static class TensorSlicing
 {
     public static TensorData Select(TensorData tensor, int axis, IReadOnlyList<int> indices)
     {

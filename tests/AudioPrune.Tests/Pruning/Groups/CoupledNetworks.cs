@@ -7,7 +7,7 @@ namespace AudioPrune.Tests.Pruning.Groups;
 /// Small networks with every coupling pattern, built from existing node types, and seeded weights with
 /// non-trivial batch-norm statistics (so a wrong slice of them shows in the output).
 /// </summary>
-public static class CoupledNetworks
+internal static class CoupledNetworks
 {
     public static readonly string[] Patterns = ["plain", "identity_residual", "projection_residual", "inverted_residual", "concat"];
 

@@ -29,7 +29,7 @@ public sealed class GroupImportanceTests
                 var grouped = GroupImportance.Score(criterion, group, weights, c => convIndex[c]);
                 Assert.Equal(alone.Scores, grouped.Scores);
                 Assert.Equal(alone.Similarity?.Distances, grouped.Similarity?.Distances);
-                int? keep = criterion.SelectsOwnCount ? null : group.Channels / 3;
+                int? keep = criterion.SelectsOwnCount() ? null : group.Channels / 3;
                 Assert.Equal(alone.Kept(keep), grouped.Kept(keep));
             }
         }

@@ -82,7 +82,7 @@ public sealed class GroupSurgeryTests
     }
 
     /// <summary>For every member tensor of every pruned group, the units of its pruned channels.</summary>
-    public static Dictionary<string, HashSet<int>> Masks(ChannelGroups groups, IEnumerable<LayerDecision> decisions)
+    internal static Dictionary<string, HashSet<int>> Masks(ChannelGroups groups, IEnumerable<LayerDecision> decisions)
     {
         var masks = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
         foreach (var decision in decisions)

@@ -11,7 +11,7 @@ namespace AudioPrune.Tests.Pruning.Groups;
 /// pooling, global pooling over H and W, dropout, flatten, linear, add, concat on channels) and those ONNX import
 /// adds (element-wise and per-channel-gate products, channel slices, hard sigmoid and swish, SiLU, clip, GELU, ELU).
 /// </summary>
-public static class MaskedForward
+internal static class MaskedForward
 {
     private sealed record Tensor(double[] Data, int[] Shape)
     {

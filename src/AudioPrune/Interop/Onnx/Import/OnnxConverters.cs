@@ -30,7 +30,7 @@ internal static class OnnxConverters
         if (unsupported.Length == 0) return;
         var named = string.Join(", ", unsupported.Select(n => $"node '{n.Label()}' ({n.OpType})"));
         var verb = unsupported.Length == 1 ? "is" : "are";
-        throw Common.UserInputException.InFile(path, $"{named} {verb} not supported; supported: {string.Join(", ", Supported)}");
+        throw UserInputException.InFile(path, $"{named} {verb} not supported; supported: {string.Join(", ", Supported)}");
     }
 
     public static void Convert(OnnxConversion c, NodeProto node)

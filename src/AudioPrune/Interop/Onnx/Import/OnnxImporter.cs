@@ -13,7 +13,7 @@ namespace AudioPrune.Interop.Onnx.Import;
 /// converted by the converter registered for its op type (<see cref="OnnxConverters"/>), named by <see cref="OnnxLayerNames"/>.
 /// Labels are numbered; the provenance records the file, producer and opset.
 /// </summary>
-public static class OnnxImporter
+internal static class OnnxImporter
 {
     public static ModelArtifact Import(string path)
     {

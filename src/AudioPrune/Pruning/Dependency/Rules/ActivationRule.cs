@@ -3,7 +3,7 @@ using AudioPrune.Graph.Nodes;
 namespace AudioPrune.Pruning.Dependency.Rules;
 
 /// <summary>Element-wise activations pass channels through; a softmax mixes all features, so it blocks them.</summary>
-public sealed class ActivationRule : ChannelRule<ActivationNode>
+internal sealed class ActivationRule : ChannelRule<ActivationNode>
 {
     protected override void Couple(ActivationNode node, ChannelCoupling coupling)
     {

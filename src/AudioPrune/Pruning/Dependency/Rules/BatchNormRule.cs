@@ -7,7 +7,7 @@ namespace AudioPrune.Pruning.Dependency.Rules;
 /// Batch norm is element-wise per channel: channels pass through. On axis 0 its four per-channel tensors follow
 /// the channels; on another axis (CNN14's mel-bin norm) its parameters belong to that axis and stay whole.
 /// </summary>
-public sealed class BatchNormRule : ChannelRule<BatchNormNode>
+internal sealed class BatchNormRule : ChannelRule<BatchNormNode>
 {
     protected override void Couple(BatchNormNode node, ChannelCoupling coupling)
     {

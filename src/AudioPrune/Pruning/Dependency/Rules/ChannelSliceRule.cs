@@ -7,7 +7,7 @@ namespace AudioPrune.Pruning.Dependency.Rules;
 /// Channels [Start, Start + Count) of the input are the output's channels 0..Count-1, so a split divides its
 /// producer into one group per part; once cut, Start counts the kept input channels below it.
 /// </summary>
-public sealed class ChannelSliceRule : ChannelRule<ChannelSliceNode>
+internal sealed class ChannelSliceRule : ChannelRule<ChannelSliceNode>
 {
     protected override void Couple(ChannelSliceNode node, ChannelCoupling coupling) =>
         coupling.TieRange(node.Inputs[0], node.Start, node.Name, 0, node.Count);

@@ -6,7 +6,7 @@ namespace AudioPrune.Pruning.Dependency.Rules;
 /// Concatenation on channels: output channels [offset, offset + C_i) are input i's channels, offset being the sum of
 /// the earlier inputs' widths. On another axis every input's channel c is the output's channel c.
 /// </summary>
-public sealed class ConcatRule : ChannelRule<ConcatNode>
+internal sealed class ConcatRule : ChannelRule<ConcatNode>
 {
     protected override void Couple(ConcatNode node, ChannelCoupling coupling)
     {

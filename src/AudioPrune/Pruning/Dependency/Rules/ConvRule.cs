@@ -12,7 +12,7 @@ namespace AudioPrune.Pruning.Dependency.Rules;
 /// squeeze-excitation's excitation) is cut with its group but does not score it: its filters weigh a pooled vector,
 /// not a time-frequency shape.
 /// </summary>
-public sealed class ConvRule : ChannelRule<Conv2dNode>
+internal sealed class ConvRule : ChannelRule<Conv2dNode>
 {
     public static bool IsDepthwise(Conv2dNode conv) =>
         conv.Groups > 1 && conv.Groups == conv.InChannels && conv.Groups == conv.OutChannels;

@@ -3,7 +3,7 @@ using AudioPrune.Graph.Nodes;
 namespace AudioPrune.Pruning.Dependency.Rules;
 
 /// <summary>Channel-major flattening: channel c of a C x H x W map owns features [c*H*W, (c+1)*H*W).</summary>
-public sealed class FlattenRule : ChannelRule<FlattenNode>
+internal sealed class FlattenRule : ChannelRule<FlattenNode>
 {
     protected override void Couple(FlattenNode node, ChannelCoupling coupling)
     {

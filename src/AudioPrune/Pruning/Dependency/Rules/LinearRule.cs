@@ -8,7 +8,7 @@ namespace AudioPrune.Pruning.Dependency.Rules;
 /// (linear layers are not pruned by a criterion), so a group made only of linear features is not prunable; its rows
 /// are cut when another rule ties its output to a conv's group (a squeeze-excitation gate).
 /// </summary>
-public sealed class LinearRule : ChannelRule<LinearNode>
+internal sealed class LinearRule : ChannelRule<LinearNode>
 {
     protected override void Couple(LinearNode node, ChannelCoupling coupling)
     {

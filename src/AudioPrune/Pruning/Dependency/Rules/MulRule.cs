@@ -6,7 +6,7 @@ namespace AudioPrune.Pruning.Dependency.Rules;
 /// An element-wise product (a squeeze-excitation gate times its map, or two maps of one shape): channel c of both
 /// inputs and of the output is one channel, so the gate's producer (the excitation) is cut with the gated map.
 /// </summary>
-public sealed class MulRule : ChannelRule<MulNode>
+internal sealed class MulRule : ChannelRule<MulNode>
 {
     protected override void Couple(MulNode node, ChannelCoupling coupling)
     {

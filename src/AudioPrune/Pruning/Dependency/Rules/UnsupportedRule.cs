@@ -3,7 +3,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Pruning.Dependency.Rules;
 
 /// <summary>The rule of a node type nobody wrote a rule for: every unit it reads or writes must stay.</summary>
-public sealed class UnsupportedRule : IChannelRule
+internal sealed class UnsupportedRule : IChannelRule
 {
     public Type NodeType => typeof(Node);
 

@@ -1,16 +1,22 @@
 using AudioPrune.Common;
 using AudioPrune.Graph;
 
-namespace AudioPrune.Pruning;
+namespace AudioPrune;
 
 /// <summary>
 /// One conv layer's weights (F, C, kh, kw) as F rows of C*kh*kw values, the form every criterion reads.
-/// The float32 weights are shared, not copied (a CNN14 layer holds 19 M of them); criteria compute in double.
+/// The float32 weights are shared, not copied (a large layer holds millions of them); criteria compute in double.
 /// Construction rejects non-finite weights, naming the layer, because every criterion would silently rank them.
 /// </summary>
 public sealed class FilterBank
 {
-    public FilterBank(string layer, TensorData weight, int layerIndex = 0)
+    /// <summary>A layer's weights laid out (filters, channels, kernel height, kernel width), row-major.</summary>
+    public FilterBank(string layer, float[] weights, int filters, int channels, int kernelHeight, int kernelWidth)
+        : this(layer, new TensorData([filters, channels, kernelHeight, kernelWidth], weights ?? throw new ArgumentNullException(nameof(weights))))
+    {
+    }
+
+    internal FilterBank(string layer, TensorData weight, int layerIndex = 0)
     {
         if (weight.Shape.Length != 4)
             throw new UserInputException($"layer '{layer}': conv weight must be (filters, channels, kh, kw), got {weight.ShapeText}");
@@ -29,14 +35,14 @@ public sealed class FilterBank
     public string Layer { get; }
 
     /// <summary>Position among the network's conv layers (seeds per-layer randomness).</summary>
-    public int LayerIndex { get; }
+    internal int LayerIndex { get; }
     public int Filters { get; }
     public int Channels { get; }
     public int KernelH { get; }
     public int KernelW { get; }
 
     /// <summary>A seed for this layer's random choices: reproducible, and different in every layer.</summary>
-    public int SeedFor(int seed) => unchecked(seed * 1_000_003 + LayerIndex);
+    internal int SeedFor(int seed) => unchecked(seed * 1_000_003 + LayerIndex);
 
     /// <summary>Spatial taps per kernel, kh*kw.</summary>
     public int Taps => KernelH * KernelW;
@@ -45,7 +51,7 @@ public sealed class FilterBank
     public int FilterLength => Channels * Taps;
 
     /// <summary>Row-major F x (C*kh*kw), the filter f being W[f] flattened in (c, h, w) order.</summary>
-    public float[] Weights { get; }
+    internal float[] Weights { get; }
 
     public ReadOnlySpan<float> Filter(int f) => Weights.AsSpan(f * FilterLength, FilterLength);
 

@@ -1,25 +1,38 @@
+using AudioPrune.Pruning;
 using AudioPrune.Pruning.Numerics;
 
-namespace AudioPrune.Pruning;
-
-/// <summary>What the Nystrom approximation used and, when asked for, how far it is from the exact matrix.</summary>
-public sealed record NystromInfo(int Landmarks, int Rank, int[] LandmarkFilters, string Choice, double? SpectralError);
-
-/// <summary>
-/// The similarity criteria's analysis of a layer: cosine distances between prototypes (n x n, row-major),
-/// each filter's nearest neighbour and distance among all filters (<see cref="GreedySimilarity.NearestNeighbours"/>
-/// of the distances; the first greedy pass reuses them), and notes on degenerate prototypes.
-/// </summary>
-public sealed record SimilarityAnalysis(
-    double[] Distances, int[] NearestNeighbour, double[] NearestDistance,
-    int[] DegenerateFilters, int[] ZeroFilters, NystromInfo? Nystrom);
+namespace AudioPrune;
 
 /// <summary>
 /// A criterion's verdict on one conv layer: a score per filter (lower = pruned first) and, for the similarity
 /// criteria, the distance analysis whose greedy pass decides the kept set.
 /// </summary>
-public sealed record LayerImportance(string Layer, double[] Scores, SimilarityAnalysis? Similarity = null)
+public sealed class LayerImportance
 {
+    /// <summary>Scores for the filters of <paramref name="layer"/>, in filter order (lower = pruned first).</summary>
+    public LayerImportance(string layer, double[] scores) : this(layer, scores, null)
+    {
+    }
+
+    internal LayerImportance(string layer, double[] scores, SimilarityAnalysis? similarity)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(scores);
+        Layer = layer;
+        Scores = scores;
+        Similarity = similarity;
+    }
+
+    public string Layer { get; }
+
+    /// <summary>The same verdict under another name (a group of one member).</summary>
+    internal LayerImportance WithLayer(string layer) => new(layer, Scores, Similarity);
+
+    public double[] Scores { get; }
+
+    /// <summary>The similarity criteria's distances, from which their greedy pass selects; null for score criteria.</summary>
+    internal SimilarityAnalysis? Similarity { get; }
+
     public int Filters => Scores.Length;
 
     /// <summary>True when the criterion has a count of its own (the greedy pass), so no ratio is needed.</summary>

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using AudioPrune.Tests.Cli;
+
+namespace AudioPrune.Tests.Api;
+
+/// <summary>Fine-tuning and evaluation through the public API agree with the command line on the same data.</summary>
+[Collection(TorchSerialCollection.Name)]
+public sealed class LibraryTrainingTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
+{
+    [Fact]
+    public void Evaluate_scores_the_test_split_as_the_command_line_does()
+    {
+        var model = AudioPruneModel.Load(fixture.Model);
+        var scores = model.Evaluate(fixture.Manifest, new EvaluateOptions { CacheDirectory = fixture.Cache, Threads = 1 });
+
+        var json = fixture.File("evaluate.json");
+        var cli = CliRunner.Run("evaluate", fixture.Model, "--data", fixture.Manifest, "--cache", fixture.Cache, "--threads", "1", "--json", json);
+        Assert.Equal(0, cli.ExitCode);
+        var clip = JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("result").GetProperty("clip_level");
+        Assert.Equal(clip.GetProperty("accuracy").GetDouble(), scores.Accuracy, 12);
+        Assert.Equal(clip.GetProperty("log_loss").GetDouble(), scores.LogLoss, 9);
+        Assert.Equal(clip.GetProperty("count").GetInt32(), scores.Clips);
+    }
+
+    [Fact]
+    public void Fine_tuning_a_pruned_model_on_part_of_the_data_returns_the_selected_epoch()
+    {
+        var pruned = AudioPruneModel.Load(fixture.Model).Prune(Criteria.Similarity(), Target.Own).Model;
+        var lines = new List<string>();
+        var tuned = pruned.FineTune(fixture.Manifest, new FineTuneOptions
+        {
+            Epochs = 2, BatchSize = 8, Fraction = 0.5, Threads = 1, CacheDirectory = fixture.Cache, Progress = new Lines(lines),
+        });
+
+        Assert.Equal(2, tuned.EpochsRun);
+        Assert.InRange(tuned.BestEpoch, 1, 2);
+        Assert.Equal(2, lines.Count(l => l.StartsWith("epoch ", StringComparison.Ordinal)));
+        Assert.Equal(pruned.Complexity, tuned.Model.Complexity);
+        Assert.InRange(tuned.ValidationAccuracy, 0, 1);
+        Assert.NotNull(tuned.TestAccuracy);
+        var again = tuned.Model.Evaluate(fixture.Manifest, new EvaluateOptions { CacheDirectory = fixture.Cache, Threads = 1 });
+        Assert.Equal(tuned.TestAccuracy!.Value, again.Accuracy, 12);
+    }
+
+    [Fact]
+    public void A_fraction_outside_the_unit_interval_is_refused_by_parameter()
+    {
+        var e = Assert.Throws<UserInputException>(() => AudioPruneModel.Load(fixture.Model).FineTune(fixture.Manifest, new FineTuneOptions { Fraction = 0 }));
+        Assert.Equal("Fraction", e.Parameter);
+        Assert.Equal("fraction must be in (0, 1], got 0", e.Message);
+    }
+
+    private sealed class Lines(List<string> lines) : IProgress<string>
+    {
+        public void Report(string value) => lines.Add(value);
+    }
+}
