@@ -11,6 +11,9 @@ namespace AudioPrune.Common;
 /// </summary>
 public sealed class CommandPaths
 {
+    /// <summary>The name that sends a --json result to standard output instead of a file.</summary>
+    public const string StandardOutput = "-";
+
     private readonly List<(string Role, string Path)> inputs = [];
     private readonly List<(string Role, string Path)> outputs = [];
     private readonly List<(string Role, string Path)> outputFolders = [];
@@ -22,9 +25,14 @@ public sealed class CommandPaths
         return this;
     }
 
-    /// <summary>A file the command writes (null is ignored).</summary>
-    public CommandPaths Output(string role, string? path)
+    /// <summary>
+    /// A file the command writes (null is ignored). "-" is standard output where <paramref name="standardOutput"/>
+    /// allows it (--json), which needs no check; elsewhere it is refused, so no file named "-" appears by accident.
+    /// </summary>
+    public CommandPaths Output(string role, string? path, bool standardOutput = false)
     {
+        if (path == StandardOutput && standardOutput) return this;
+        if (path == StandardOutput) throw new UserInputException($"{role} -: standard output is only for --json; give a file name");
         if (path is not null) outputs.Add((role, path));
         return this;
     }
