@@ -1,5 +1,5 @@
+using AudioPrune.Cli;
 using System.CommandLine;
-using System.Text.Json;
 using AudioPrune.Benchmarking;
 using AudioPrune.Common;
 using AudioPrune.Interop;
@@ -28,6 +28,7 @@ internal static class BenchCommand
               audioprune bench dcase21 --engine torch
               audioprune bench pruned.safetensors --parent dcase21.safetensors --batch 1 --threads 1
               audioprune bench pruned.safetensors --engine onnx --batch 32 --json latency.json
+              audioprune bench pruned.safetensors --parent dcase21 --json -
               audioprune bench pruned.safetensors --engine onnx-plain --parent dcase21
               audioprune bench pruned.safetensors --parent dcase21 --profile
             """) { model, engine, batch, threads, runs, warmup, parent, profile, json };
@@ -35,36 +36,38 @@ internal static class BenchCommand
         {
             var settings = new LatencySettings(parse.GetValue(engine)!, parse.GetValue(batch), parse.GetValue(threads),
                 parse.GetValue(warmup), parse.GetValue(runs), Profile: parse.GetValue(profile));
+            var result = JsonOutput.For(parse, json, output);
             new CommandPaths().Input("MODEL", parse.GetValue(model)).Input("--parent", parse.GetValue(parent))
-                .Output("--json", parse.GetValue(json)).Check();
+                .Output("--json", result.Target, standardOutput: true).Check();
             var subject = ModelLoader.Load(parse.GetValue(model)!);
             var parentModel = parse.GetValue(parent) is { } p ? ModelLoader.Load(p) : null;
-            var result = LatencyBenchmark.Run(subject, settings, parentModel);
-            output.WriteLine($"{settings.Engine}, batch {settings.Batch}, {settings.Threads} thread(s): {result.Model}");
-            if (result.Form is not null) output.WriteLine($"runs as: {result.Form}");
-            if (result.Parent is not null)
-            {
-                output.WriteLine($"parent: {result.Parent}");
-                if (result.ParentForm is not null) output.WriteLine($"parent runs as: {result.ParentForm}");
-                output.WriteLine($"measured speed-up {result.MeasuredSpeedup:0.00}x, MACs ratio {result.MacsRatio:0.00}x, MAC efficiency {result.MacEfficiency:0.00}");
-            }
-            if (result.ExecutedMacs is { } executed && executed != result.Macs)
-                output.WriteLine($"the engine executes {Units.Count(executed)} multiply-adds per example for {Units.Count(result.Macs)} MACs (padding to whole channel blocks and kernel folds included)");
-            if (result.ExecutedMacsRatio is { } executedRatio)
-                output.WriteLine($"executed MACs ratio {executedRatio:0.00}x, efficiency against executed MACs {result.ExecutedMacEfficiency:0.00}");
-            if (result.Layers is { } layers)
-            {
-                output.WriteLine();
-                output.WriteLine($"time by stage (ONNX Runtime profiler, median kernel time over {layers.Runs} runs):");
-                StageTimeTable.Write(layers, result.ParentLayers, output);
-            }
-            if (parse.GetValue(json) is { } path)
-            {
-                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, ReportJson.Options));
-                output.WriteLine($"wrote {path}");
-            }
+            var latency = LatencyBenchmark.Run(subject, settings, parentModel);
+            Print(latency, settings, result.Human);
+            result.Write(latency);
             return CliApp.Ok;
         });
         return command;
+    }
+
+    private static void Print(LatencyResult latency, LatencySettings settings, TextWriter output)
+    {
+        output.WriteLine($"{settings.Engine}, batch {settings.Batch}, {settings.Threads} thread(s): {latency.Model}");
+        if (latency.Form is not null) output.WriteLine($"runs as: {latency.Form}");
+        if (latency.Parent is not null)
+        {
+            output.WriteLine($"parent: {latency.Parent}");
+            if (latency.ParentForm is not null) output.WriteLine($"parent runs as: {latency.ParentForm}");
+            output.WriteLine($"measured speed-up {latency.MeasuredSpeedup:0.00}x, MACs ratio {latency.MacsRatio:0.00}x, MAC efficiency {latency.MacEfficiency:0.00}");
+        }
+        if (latency.ExecutedMacs is { } executed && executed != latency.Macs)
+            output.WriteLine($"the engine executes {Units.Count(executed)} multiply-adds per example for {Units.Count(latency.Macs)} MACs (padding to whole channel blocks and kernel folds included)");
+        if (latency.ExecutedMacsRatio is { } executedRatio)
+            output.WriteLine($"executed MACs ratio {executedRatio:0.00}x, efficiency against executed MACs {latency.ExecutedMacEfficiency:0.00}");
+        if (latency.Layers is { } layers)
+        {
+            output.WriteLine();
+            output.WriteLine($"time by stage (ONNX Runtime profiler, median kernel time over {layers.Runs} runs):");
+            StageTimeTable.Write(layers, latency.ParentLayers, output);
+        }
     }
 }

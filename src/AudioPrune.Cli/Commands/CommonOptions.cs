@@ -1,6 +1,9 @@
+using AudioPrune.Cli;
 using System.CommandLine;
+using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop.Onnx;
+using AudioPrune.Zoo;
 
 namespace AudioPrune.Cli.Commands;
 
@@ -9,7 +12,7 @@ internal static class CommonOptions
 {
     public static Argument<string> ModelArgument() => new("MODEL")
     {
-        Description = "A zoo name (dcase21, vggish, cnn14, cnn10, cnn6), an AudioPrune .safetensors model, or a Keras .h5 file",
+        Description = $"A zoo name ({string.Join(", ", ModelZoo.Names)}), an AudioPrune .safetensors model, a Keras .h5 file or an .onnx file",
     };
 
     public static Option<Shape?> InputShape() => new("--input")
@@ -32,8 +35,14 @@ internal static class CommonOptions
 
     public static Option<string?> JsonOut() => new("--json")
     {
-        Description = "Also write the result as JSON to this file",
+        Description = $"Also write the result as JSON to this file, or with '{CommandPaths.StandardOutput}' to standard output (every other line then goes to standard error)",
         HelpName = "FILE",
+    };
+
+    /// <summary>--preset of the commands that run a model on audio with the front end it stores.</summary>
+    public static Option<string?> FrontEndPreset() => new("--preset")
+    {
+        Description = "Front-end preset or a .json file of settings, for a model that stores none",
     };
 
     /// <summary>--conv-layout: how convolutions are written for ONNX Runtime (parsed by <see cref="ConvolutionLayouts.Parse"/>).</summary>

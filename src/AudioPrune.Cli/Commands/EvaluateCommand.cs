@@ -1,6 +1,6 @@
+using AudioPrune.Cli;
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using AudioPrune.Benchmarking;
 using AudioPrune.Common;
 using AudioPrune.Data;
@@ -19,10 +19,10 @@ internal static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Dataset folder or CSV manifest", Required = true, HelpName = "DATA" };
         var split = new Option<string>("--split") { Description = "test, validation or train", DefaultValueFactory = _ => SplitNames.Test };
         var engine = EngineOption.Create();
-        var preset = new Option<string?>("--preset") { Description = "Front-end preset or a .json file of settings, for a model that stores none" };
+        var preset = CommonOptions.FrontEndPreset();
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder", HelpName = "DIR" };
         var threads = new Option<int>("--threads") { Description = "Inference and feature threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var json = CommonOptions.JsonOut();
+        var jsonOption = CommonOptions.JsonOut();
         var command = new Command("evaluate", """
             Score a model on a split of a dataset: accuracy, balanced accuracy, log-loss, per-class accuracy and the
             confusion matrix at clip level (mean of a clip's segment probabilities), mAP for sigmoid heads, and the
@@ -32,7 +32,8 @@ internal static class EvaluateCommand
               audioprune evaluate baseline.safetensors --data synth/manifest.csv --split validation --json scores.json
               audioprune evaluate pruned.safetensors --data TAU-2020-mobile --engine onnx
               audioprune evaluate pruned.onnx --data TAU-2020-mobile
-            """) { model, data, split, engine, preset, cache, threads, json };
+              audioprune evaluate finetuned.safetensors --data TAU-2020-mobile --json -
+            """) { model, data, split, engine, preset, cache, threads, jsonOption };
         command.SetAction(parse =>
         {
             var engineName = EngineOption.Checked(parse.GetValue(engine));
@@ -41,21 +42,20 @@ internal static class EvaluateCommand
                 throw new UserInputException($"--split: expected test, validation or train, got '{splitName}'");
             var dataRoot = parse.GetValue(data)!;
             var threadCount = parse.GetValue(threads);
-            new CommandPaths().Input("MODEL", parse.GetValue(model)).Input("--data", dataRoot)
-                .Output("--json", parse.GetValue(json)).OutputFolder("--cache", parse.GetValue(cache)).Check();
-            var (artifact, runner) = RunnableModel.Open(parse.GetValue(model)!, engineName, threadCount);
+            var json = JsonOutput.For(parse, jsonOption, output);
+            var modelName = parse.GetValue(model)!;
+            new CommandPaths().Input("MODEL", modelName).Input("--data", dataRoot)
+                .Output("--json", json.Target, standardOutput: true).OutputFolder("--cache", parse.GetValue(cache)).Check();
+            var (artifact, runner) = RunnableModel.Open(modelName, engineName, threadCount);
             using var _ = runner;
             using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount, Warning = TrainingFlags.Warnings(parse) },
                 reuseModelNormalization: true, parse.GetValue(preset));
             var set = splitName switch { SplitNames.Train => loaded.Splits.Train, SplitNames.Validation => loaded.Splits.Validation, _ => loaded.Splits.Test };
             if (set.Count == 0) throw new UserInputException($"{dataRoot}: the {splitName} split has no examples");
             var result = Evaluator.Evaluate(runner, artifact, set);
-            Print(result, splitName, runner.Name, loaded, output);
-            if (parse.GetValue(json) is { } path)
-            {
-                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { Split = splitName, Engine = runner.Name, Result = result, Skipped = loaded.Skipped }, ReportJson.Options));
-                output.WriteLine($"wrote {path}");
-            }
+            ModelNotes.Write(json.Human, ModelNotes.Weights(modelName, artifact), ModelNotes.FrontEnd(modelName, artifact, parse.GetValue(preset), loaded.Settings));
+            Print(result, splitName, runner.Name, loaded, json.Human);
+            json.Write(new { Split = splitName, Engine = runner.Name, Result = result, Skipped = loaded.Skipped });
             return CliApp.Ok;
         });
         return command;

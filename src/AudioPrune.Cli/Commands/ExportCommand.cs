@@ -1,3 +1,4 @@
+using AudioPrune.Cli;
 using System.CommandLine;
 using AudioPrune.Common;
 using AudioPrune.Interop;
@@ -46,9 +47,10 @@ internal static class ExportCommand
                 throw new UserInputException("export: --fold-bn, --conv-layout and --no-softmax apply to --onnx only");
             var onnxOptions = new OnnxExportOptions(parse.GetValue(opset), parse.GetValue(foldBn), !parse.GetValue(noSoftmax),
                 ConvolutionLayouts.Parse(parse.GetValue(layout)!)).Validated();
-            new CommandPaths().Input("MODEL", parse.GetValue(model)).Output("--onnx", parse.GetValue(onnx)).Output("--pytorch", parse.GetValue(pytorch))
+            var modelName = parse.GetValue(model)!;
+            new CommandPaths().Input("MODEL", modelName).Output("--onnx", parse.GetValue(onnx)).Output("--pytorch", parse.GetValue(pytorch))
                 .Output("--safetensors", parse.GetValue(safetensors)).Output("--graph-json", parse.GetValue(graphJson)).Check();
-            var artifact = ModelLoader.Load(parse.GetValue(model)!, parse.GetValue(input));
+            var artifact = ModelLoader.Load(modelName, parse.GetValue(input));
             var written = new List<string>();
             using (var outputs = OutputGroup.Begin())
             {
@@ -74,6 +76,7 @@ internal static class ExportCommand
                 }
                 outputs.Commit();
             }
+            ModelNotes.Write(output, ModelNotes.Weights(modelName, artifact));
             foreach (var line in written) output.WriteLine(line);
             return CliApp.Ok;
         });

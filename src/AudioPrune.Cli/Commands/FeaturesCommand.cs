@@ -1,3 +1,4 @@
+using AudioPrune.Cli;
 using System.CommandLine;
 using System.Globalization;
 using AudioPrune.Audio;

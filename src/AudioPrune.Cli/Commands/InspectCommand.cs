@@ -1,5 +1,5 @@
+using AudioPrune.Cli;
 using System.CommandLine;
-using System.Text.Json;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop;
@@ -26,24 +26,21 @@ internal static class InspectCommand
             Examples:
               audioprune inspect dcase21
               audioprune inspect vggish --json vggish.json
+              audioprune inspect dcase21 --json -
               audioprune inspect cnn14 --input 1x501x64
               audioprune inspect pruned.safetensors --conv-layout auto
             """) { model, input, json, layout };
         command.SetAction(parse =>
         {
-            var jsonPath = parse.GetValue(json);
-            new CommandPaths().Input("MODEL", parse.GetValue(model)).Output("--json", jsonPath).Check();
+            var result = JsonOutput.For(parse, json, output);
+            new CommandPaths().Input("MODEL", parse.GetValue(model)).Output("--json", result.Target, standardOutput: true).Check();
             var graph = ModelLoader.LoadGraph(parse.GetValue(model)!, parse.GetValue(input));
             var report = ComplexityReport.Of(graph);
             var executed = parse.GetValue(layout) is { } layoutName ? ExecutedColumn(graph, ConvolutionLayouts.Parse(layoutName)) : null;
-            ComplexityTable.Write(report, output, executed);
+            ComplexityTable.Write(report, result.Human, executed);
             var groups = ChannelGroupReport.Of(ChannelDependency.Analyse(graph));
-            ChannelGroupReport.Write(groups, output);
-            if (jsonPath is not null)
-            {
-                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(ComplexityJson.From(report, executed, groups), ReportJson.Options));
-                output.WriteLine($"wrote {jsonPath}");
-            }
+            ChannelGroupReport.Write(groups, result.Human);
+            result.Write(ComplexityJson.From(report, executed, groups));
             return CliApp.Ok;
         });
         return command;

@@ -1,12 +1,11 @@
+using AudioPrune.Cli;
 using System.CommandLine;
-using System.Text.Json;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Interop;
 using AudioPrune.Interop.Onnx;
 using AudioPrune.Pruning.Numerics;
 using AudioPrune.Pruning.Planning;
-using AudioPrune.Reports;
 
 namespace AudioPrune.Cli.Commands;
 
@@ -55,6 +54,7 @@ internal static class PruneCommand
               audioprune prune vggish --method nystrom --landmarks 9 --nystrom-error --out v.safetensors
               audioprune prune cnn14 --method opnorm --layers 6,7,8,9,10,11 --ratio 0.5 --round-to 8 --out e.safetensors
               audioprune prune dcase21 --method l1 --keep 11,11,22 --conv-layout blocked8 --out c123.safetensors
+              audioprune prune model.safetensors --method l1 --ratio 0.5 --out l1.safetensors --json -
             """)
         {
             model, method, layers, ratio, keep, matchPlan, planIn, representation, landmarks, landmarkChoice, rank,
@@ -68,8 +68,10 @@ internal static class PruneCommand
             var convLayout = ConvolutionLayouts.Parse(parse.GetValue(layout)!);
             var matchFile = parse.GetValue(matchPlan);
             var planInFile = parse.GetValue(planIn);
-            new CommandPaths().Input("MODEL", parse.GetValue(model)).Input("--match-plan", matchFile).Input("--plan-in", planInFile)
-                .Output("--out", outFile).Output("--plan", parse.GetValue(planOut)).Output("--json", parse.GetValue(json)).Check();
+            var summaryJson = JsonOutput.For(parse, json, output);
+            var modelName = parse.GetValue(model)!;
+            new CommandPaths().Input("MODEL", modelName).Input("--match-plan", matchFile).Input("--plan-in", planInFile)
+                .Output("--out", outFile).Output("--plan", parse.GetValue(planOut)).Output("--json", summaryJson.Target, standardOutput: true).Check();
             var methodName = parse.GetValue(method);
             if (methodName is null && planInFile is null)
                 throw new UserInputException($"--method is required: one of {string.Join(", ", CriterionCatalog.Names)} (or --plan-in FILE)");
@@ -95,7 +97,7 @@ internal static class PruneCommand
                     NystromError = parse.GetValue(nystromError),
                 },
             };
-            var source = ModelLoader.Load(parse.GetValue(model)!, parse.GetValue(input), parse.GetValue(seed));
+            var source = ModelLoader.Load(modelName, parse.GetValue(input), parse.GetValue(seed));
             var result = PruningPlanner.Run(source.Graph, source.Weights, request);
             var pruned = PrunedModel.Create(source, result);
 
@@ -110,15 +112,13 @@ internal static class PruneCommand
                 }
                 pruned.Save(outFile);
                 written.Add(outFile);
-                if (parse.GetValue(json) is { } jsonFile)
-                {
-                    AtomicFile.WriteAllText(jsonFile, JsonSerializer.Serialize(summary, ReportJson.Options));
-                    written.Add(jsonFile);
-                }
+                if (summaryJson.WriteFile(summary) is { } jsonFile) written.Add(jsonFile);
                 outputs.Commit();
             }
-            PruneSummary.Write(summary, output);
-            foreach (var file in written) output.WriteLine($"wrote {file}");
+            ModelNotes.Write(summaryJson.Human, ModelNotes.Weights(modelName, source));
+            PruneSummary.Write(summary, summaryJson.Human);
+            foreach (var file in written) summaryJson.Human.WriteLine($"wrote {file}");
+            summaryJson.WriteStandardOutput(summary);
             return CliApp.Ok;
         });
         return command;

@@ -1,3 +1,4 @@
+using AudioPrune.Cli;
 using System.CommandLine;
 using AudioPrune.Audio;
 using AudioPrune.Common;

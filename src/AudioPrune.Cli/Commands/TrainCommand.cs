@@ -1,7 +1,5 @@
 using System.CommandLine;
-using AudioPrune.Common;
 using AudioPrune.Data;
-using AudioPrune.Graph;
 using AudioPrune.Interop;
 using AudioPrune.Training;
 
@@ -37,7 +35,7 @@ internal static class TrainCommand
             var resumed = flags.Resumed(parse, output, InitMode.Pruned, 1.0);
             var seed = resumed?.Options.Seed ?? parse.GetValue(flags.Seed);
             var modelArg = parse.GetValue(model)!;
-            var start = LoadModel(modelArg, seed);
+            var start = ModelLoader.Load(modelArg, seed: seed);
             resumed?.EnsureNetwork(start.Graph);
             using var data = ModelData.Load(start, parse.GetValue(flags.Data)!, flags.LoadOptions(parse, new SplitOptions()),
                 reuseModelNormalization: false, parse.GetValue(flags.Preset));
@@ -47,13 +45,5 @@ internal static class TrainCommand
             return CliApp.Ok;
         });
         return command;
-    }
-
-    /// <summary>MODEL as ModelLoader reads it, plus a bare graph .json with freshly initialised weights.</summary>
-    private static ModelArtifact LoadModel(string model, int seed)
-    {
-        if (!model.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return ModelLoader.Load(model, seed: seed);
-        var graph = GraphJson.ReadFile(model);
-        return ModelArtifact.Create(graph, WeightInitializer.Initialize(graph, seed));
     }
 }

@@ -22,7 +22,19 @@ internal static class ModelData
         var matching = FrontEndSettings.PresetNames.Select(FrontEndSettings.FromPreset)
             .FirstOrDefault(s => s.ExampleShape.Equals(model.Graph.Input));
         return matching ?? throw new UserInputException(
-            $"model '{model.Graph.Name}' (input {model.Graph.Input}) does not say which audio front end it expects: pass {{@Preset}} ({string.Join(", ", FrontEndSettings.PresetNames)})");
+            $"model '{model.Graph.Name}' (input {model.Graph.Input}) does not say which audio front end it expects and no preset " +
+            $"({string.Join(", ", FrontEndSettings.PresetNames)}) makes such examples: pass {{@Preset}} with a .json file of " +
+            "front-end settings that does (a preset and the fields that differ, e.g. mel_bands and example_frames)");
+    }
+
+    /// <summary>The model's front end (<see cref="FrontEndOf"/>), refused when its examples do not fit the network's input.</summary>
+    public static FrontEndSettings FrontEndFor(ModelArtifact model, string? preset = null)
+    {
+        var settings = FrontEndOf(model, preset);
+        if (!settings.ExampleShape.Equals(model.Graph.Input))
+            throw new UserInputException(
+                $"front end '{settings.Preset}' makes {settings.ExampleShape} examples but model '{model.Graph.Name}' takes {model.Graph.Input}");
+        return settings;
     }
 
     /// <summary>The normalisation the model was trained with, if it stores one.</summary>
@@ -35,10 +47,7 @@ internal static class ModelData
     /// </summary>
     public static LoadedDataset Load(ModelArtifact model, string dataRoot, DatasetLoadOptions options, bool reuseModelNormalization, string? preset = null)
     {
-        var settings = FrontEndOf(model, preset);
-        if (!settings.ExampleShape.Equals(model.Graph.Input))
-            throw new UserInputException(
-                $"front end '{settings.Preset}' makes {settings.ExampleShape} examples but model '{model.Graph.Name}' takes {model.Graph.Input}");
+        var settings = FrontEndFor(model, preset);
         var normalization = reuseModelNormalization ? NormalizationOf(model) : null;
         return DatasetLoader.Load(dataRoot, settings, options with { Normalization = normalization ?? options.Normalization });
     }

@@ -25,10 +25,15 @@ internal sealed record ModelArtifact(NetworkGraph Graph, WeightMap Weights, IRea
     public static ModelArtifact Create(NetworkGraph graph, WeightMap weights, IReadOnlyList<string>? labels = null,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var classes = graph.OutputShape[0];
-        labels ??= Enumerable.Range(0, classes).Select(i => $"class{i}").ToArray();
+        labels ??= NumberedLabels(graph.OutputShape[0]);
         return new ModelArtifact(graph, weights.OrderedLike(graph), labels, metadata ?? new Dictionary<string, string>());
     }
+
+    /// <summary>The names a model without class labels gets: class0, class1, ...</summary>
+    public static string[] NumberedLabels(int classes) => Enumerable.Range(0, classes).Select(i => $"class{i}").ToArray();
+
+    /// <summary>Whether the labels are only <see cref="NumberedLabels"/>, as for a model imported without any.</summary>
+    public bool HasNumberedLabels => Labels.SequenceEqual(NumberedLabels(Labels.Count));
 
     public ModelArtifact WithMetadata(string key, string value)
     {
@@ -88,7 +93,7 @@ internal sealed record ModelArtifact(NetworkGraph Graph, WeightMap Weights, IRea
         {
             throw UserInputException.InFile(path, "metadata 'labels' is not a JSON list of strings");
         }
-        labels ??= Enumerable.Range(0, classes).Select(i => $"class{i}").ToArray();
+        labels ??= NumberedLabels(classes);
         if (labels.Length != classes || labels.Any(l => l is null))
             throw UserInputException.InFile(path, $"{labels.Length} labels for a network with {classes} outputs");
         return labels;

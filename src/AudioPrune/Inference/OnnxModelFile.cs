@@ -22,8 +22,8 @@ internal static class OnnxModelFile
             if (!runner.Metadata.TryGetValue(OnnxExporter.GraphKey, out var graphJson))
                 throw UserInputException.InFile(path, "this ONNX model was not written by audioprune (no graph in its metadata_props); evaluate its .safetensors model instead");
             var graph = GraphJson.Parse(graphJson, path);
-            var labels = runner.Labels ?? Enumerable.Range(0, graph.OutputShape[0]).Select(i => $"class{i}").ToArray();
-            var metadata = runner.Metadata.Where(kv => kv.Key is ModelArtifact.FrontEndKey or ModelArtifact.NormalizationKey or ModelArtifact.TrainingKey)
+            var labels = runner.Labels ?? ModelArtifact.NumberedLabels(graph.OutputShape[0]);
+            var metadata = runner.Metadata.Where(kv => kv.Key is ModelArtifact.FrontEndKey or ModelArtifact.NormalizationKey or ModelArtifact.TrainingKey or ModelArtifact.ProvenanceKey)
                 .ToDictionary(kv => kv.Key, kv => kv.Value);
             return (new ModelArtifact(graph, new WeightMap(), labels, metadata), new OnnxInferenceEngine(runner));
         }

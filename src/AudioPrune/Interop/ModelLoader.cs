@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AudioPrune.Common;
 using AudioPrune.Graph;
 using AudioPrune.Zoo;
@@ -29,11 +30,36 @@ internal static class ModelLoader
         var zoo = ModelZoo.Create(model, classes, input);
         var metadata = new Dictionary<string, string>
         {
-            [ModelArtifact.ProvenanceKey] = $"{{\"zoo\":\"{zoo.Name}\",\"seed\":{seed}}}",
+            [ModelArtifact.ProvenanceKey] = SeededProvenance("zoo", zoo.Name, seed),
             [ModelArtifact.FrontEndKey] = FrontEndJson(zoo),
         };
         return ModelArtifact.Create(zoo.Graph, WeightInitializer.Initialize(zoo.Graph, seed), zoo.Labels, metadata);
     }
+
+    /// <summary>
+    /// The seed of the random initial weights a model still has (a zoo name or graph file, pruned or exported but
+    /// never trained), or null when its weights were trained or imported.
+    /// </summary>
+    public static int? UntrainedSeed(ModelArtifact model)
+    {
+        if (model.Metadata.ContainsKey(ModelArtifact.TrainingKey) || !model.Metadata.TryGetValue(ModelArtifact.ProvenanceKey, out var json)) return null;
+        try
+        {
+            using var provenance = JsonDocument.Parse(json);
+            return provenance.RootElement.ValueKind == JsonValueKind.Object && provenance.RootElement.TryGetProperty(SeedKey, out var seed)
+                && seed.TryGetInt32(out var value) ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private const string SeedKey = "seed";
+
+    /// <summary>The provenance of seeded initial weights: {"zoo":"dcase21","seed":0}.</summary>
+    private static string SeededProvenance(string kind, string name, int seed) =>
+        JsonSerializer.Serialize(new Dictionary<string, object> { [kind] = name, [SeedKey] = seed });
 
     /// <summary>The front-end setting a zoo model's artifacts carry: {"preset": "dcase2021"}.</summary>
     internal static string FrontEndJson(ZooModel zoo) => $"{{\"preset\":\"{zoo.FrontEndPreset}\"}}";
@@ -67,7 +93,8 @@ internal static class ModelLoader
         if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
         {
             var graph = GraphJson.ReadFile(path);
-            return ModelArtifact.Create(graph, WeightInitializer.Initialize(graph, seed));
+            var provenance = new Dictionary<string, string> { [ModelArtifact.ProvenanceKey] = SeededProvenance("graph", Path.GetFileName(path), seed) };
+            return ModelArtifact.Create(graph, WeightInitializer.Initialize(graph, seed), metadata: provenance);
         }
         if (Importers.TryGetValue(extension, out var importer)) return importer(path);
         throw UserInputException.InFile(path, $"unknown model file type '{extension}' (expected .safetensors, .json{string.Concat(Importers.Keys.Select(k => ", " + k))})");

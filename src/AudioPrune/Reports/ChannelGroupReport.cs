@@ -16,7 +16,7 @@ internal sealed record ChannelGroupReport(string Name, int Channels, string[] Co
     public static void Write(IReadOnlyList<ChannelGroupReport> groups, TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine("channel groups (prune --layers takes a group's name or any of its members):");
+        output.WriteLine("channel groups (pruning selects a group by its name or any of its members):");
         var rows = new List<string[]> { new[] { "group", "channels", "convs", "prunable", "other members" } };
         rows.AddRange(groups.Select(g => new[]
         {

@@ -12,10 +12,10 @@ internal sealed record ClipPrediction(string Path, int Examples, IReadOnlyList<s
     public IEnumerable<(string Name, float Probability)> Top(int top) =>
         Probabilities.Select((p, c) => (ClassNames[c], p)).OrderByDescending(t => t.p).Take(top);
 
-    /// <summary>Reads the file with the model's stored front end and normalisation and runs it through the engine.</summary>
-    public static ClipPrediction Of(string path, ModelArtifact model, IInferenceEngine engine)
+    /// <summary>Reads the file with <paramref name="frontEnd"/> (<see cref="ModelData.FrontEndFor"/>) and the model's stored normalisation and runs it through the engine.</summary>
+    public static ClipPrediction Of(string path, ModelArtifact model, IInferenceEngine engine, FrontEndSettings frontEnd)
     {
-        var features = FeaturePipeline.ForFile(path, ModelData.FrontEndOf(model), ModelData.NormalizationOf(model));
+        var features = FeaturePipeline.ForFile(path, frontEnd, ModelData.NormalizationOf(model));
         var size = (int)model.Graph.Input.Elements;
         var batch = new float[features.Examples.Length * size];
         for (var i = 0; i < features.Examples.Length; i++) features.Examples[i].CopyTo(batch, i * size);
@@ -23,7 +23,7 @@ internal sealed record ClipPrediction(string Path, int Examples, IReadOnlyList<s
         var mean = new float[rows[0].Length];
         foreach (var row in rows)
             for (var c = 0; c < mean.Length; c++) mean[c] += row[c] / rows.Length;
-        var names = model.Labels.Count == mean.Length ? model.Labels : Enumerable.Range(0, mean.Length).Select(c => $"class{c}").ToArray();
+        var names = model.Labels.Count == mean.Length ? model.Labels : ModelArtifact.NumberedLabels(mean.Length);
         return new ClipPrediction(path, rows.Length, names, mean);
     }
 }

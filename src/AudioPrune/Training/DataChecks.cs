@@ -54,7 +54,7 @@ internal static class DataChecks
     }
 
     private static bool IsGeneric(IReadOnlyList<string> labels) =>
-        labels.Select((l, i) => l == $"class{i}").All(x => x);
+        labels.SequenceEqual(ModelArtifact.NumberedLabels(labels.Count));
 
     private static string Preview(IReadOnlyList<string> names) =>
         names.Count <= 5 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(5))}, ... ({names.Count})";

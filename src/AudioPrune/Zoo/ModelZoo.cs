@@ -69,7 +69,7 @@ internal static class ModelZoo
         return new ZooModel(name.ToLowerInvariant(), entry.Description, graph, entry.FrontEnd, entry.Labels(count));
     }
 
-    private static string[] Numbered(int classes) => Enumerable.Range(0, classes).Select(i => $"class{i}").ToArray();
+    private static string[] Numbered(int classes) => ModelArtifact.NumberedLabels(classes);
 
     /// <summary>Keras original: BatchNormalization epsilon 1e-3, 'same' 7x7 convolutions, softmax output.</summary>
     private static NetworkGraph Dcase21(Shape input, int classes) =>

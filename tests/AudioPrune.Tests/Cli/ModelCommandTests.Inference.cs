@@ -58,6 +58,33 @@ public sealed partial class ModelCommandTests
         var labels = global::AudioPrune.Graph.ModelArtifact.Load(fixture.Model).Labels;
         Assert.All(top, t => Assert.Contains(t.GetProperty("class").GetString(), labels));
         Assert.All(top, t => Assert.Contains(t.GetProperty("class").GetString()!, result.Output));
+        // A trained model has real weights, labels and a stored front end: nothing to note.
+        Assert.DoesNotContain("note:", result.Output + result.Error);
+    }
+
+    [Fact]
+    public void EvaluateWithJsonToStandardOutputPrintsOnlyJsonThereAndNoNoteForATrainedModel()
+    {
+        var result = CliRunner.Run("evaluate", fixture.Model, "--data", fixture.Manifest, "--threads", "1", "--cache", fixture.Cache, "--json", "-");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var doc = JsonDocument.Parse(result.Output);
+        Assert.Equal("test", doc.RootElement.GetProperty("split").GetString());
+        Assert.Contains("balanced accuracy", result.Error);
+        Assert.DoesNotContain("note:", result.Error);
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")));
+    }
+
+    [Fact]
+    public void APrunedTrainedModelIsNotNotedAsRandom()
+    {
+        var pruned = fixture.File("pruned-trained.safetensors");
+        var result = CliRunner.Run("prune", fixture.Model, "--method", "l1", "--ratio", "0.5", "--out", pruned);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.DoesNotContain("seeded random weights", result.Output);
+        var predict = CliRunner.Run("predict", pruned, "--audio", Directory.EnumerateFiles(fixture.DataFolder, "*.wav", SearchOption.AllDirectories).First());
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        Assert.DoesNotContain("note:", predict.Output);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-namespace AudioPrune.Common;
+using AudioPrune.Common;
+namespace AudioPrune.Cli;
 
 /// <summary>
 /// The files a command reads and writes, checked together before any work starts: an output that is one of the
@@ -11,6 +12,9 @@ namespace AudioPrune.Common;
 /// </summary>
 internal sealed class CommandPaths
 {
+    /// <summary>The name that sends a --json result to standard output instead of a file.</summary>
+    public const string StandardOutput = "-";
+
     private readonly List<(string Role, string Path)> inputs = [];
     private readonly List<(string Role, string Path)> outputs = [];
     private readonly List<(string Role, string Path)> outputFolders = [];
@@ -22,9 +26,14 @@ internal sealed class CommandPaths
         return this;
     }
 
-    /// <summary>A file the command writes (null is ignored).</summary>
-    public CommandPaths Output(string role, string? path)
+    /// <summary>
+    /// A file the command writes (null is ignored). "-" is standard output where <paramref name="standardOutput"/>
+    /// allows it (--json), which needs no check; elsewhere it is refused, so no file named "-" appears by accident.
+    /// </summary>
+    public CommandPaths Output(string role, string? path, bool standardOutput = false)
     {
+        if (path == StandardOutput && standardOutput) return this;
+        if (path == StandardOutput) throw new UserInputException($"{role} -: standard output is only for --json; give a file name");
         if (path is not null) outputs.Add((role, path));
         return this;
     }
