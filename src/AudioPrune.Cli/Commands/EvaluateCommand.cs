@@ -50,7 +50,7 @@ public static class EvaluateCommand
             var set = splitName switch { SplitNames.Train => loaded.Splits.Train, SplitNames.Validation => loaded.Splits.Validation, _ => loaded.Splits.Test };
             if (set.Count == 0) throw new UserInputException($"{dataRoot}: the {splitName} split has no examples");
             var result = Evaluator.Evaluate(runner, artifact, set);
-            Print(result, splitName, runner.Name, loaded, output);
+            Print(result, splitName, runner, loaded, output);
             if (parse.GetValue(json) is { } path)
             {
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { Split = splitName, Engine = runner.Name, Result = result, Skipped = loaded.Skipped }, ReportJson.Options));
@@ -61,11 +61,12 @@ public static class EvaluateCommand
         return command;
     }
 
-    private static void Print(EvaluationResult r, string split, string engine, LoadedDataset loaded, TextWriter output)
+    private static void Print(EvaluationResult r, string split, IInferenceEngine engine, LoadedDataset loaded, TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
         var clip = r.ClipLevel;
-        output.WriteLine($"model: {r.Model} ({r.Head} head), engine {engine}");
+        output.WriteLine($"model: {r.Model} ({r.Head} head), engine {engine.Name}");
+        EngineOption.WriteForm(engine, output);
         output.WriteLine($"split: {split}, {r.Clips} clips, {r.Examples} examples");
         output.WriteLine(string.Format(c, "accuracy {0:P2}, balanced accuracy {1:P2}, log-loss {2:0.0000} (clip level); example-level accuracy {3:P2}",
             clip.Accuracy, clip.BalancedAccuracy, clip.LogLoss, r.ExampleLevel.Accuracy));

@@ -46,6 +46,7 @@ public static class PredictCommand
             // All files are scored before anything is printed, so a bad file leaves no partial output.
             var predictions = files.Select(f => ClipPrediction.Of(f, artifact, runner)).ToArray();
             var c = CultureInfo.InvariantCulture;
+            EngineOption.WriteForm(runner, output);
             foreach (var p in predictions)
             {
                 output.WriteLine($"{p.Path} ({p.Examples} example{(p.Examples == 1 ? "" : "s")}):");

@@ -6,8 +6,9 @@ namespace AudioPrune.Benchmarking;
 
 /// <summary>
 /// ONNX Runtime inference of an artifact: the model is exported (batch norm folded, as a deployment would)
-/// to a temporary .onnx file, loaded into a session, and the file removed. The convolution layout is this CPU's
-/// unless given (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
+/// to a temporary .onnx file, loaded into a session, and the file removed. Unlike a written export (plain by default),
+/// the convolution layout is the one tuned for this CPU unless given, since this file runs only here
+/// (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
 public sealed class OnnxInferenceEngine : IInferenceEngine, ILayerProfiler
 {
@@ -20,10 +21,10 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, ILayerProfiler
     {
         this.model = model;
         this.threads = threads;
-        options = new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout);
+        options = new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout ?? ConvolutionLayouts.ForThisCpu());
         if (layout == ConvolutionLayout.Plain) Name = "onnx-plain";
-        ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.Layout);
-        Form = $"convolution layout {options.Layout.ToString().ToLowerInvariant()}, batch norm folded";
+        ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.ConvolutionLayout);
+        Form = $"conv layout {options.ConvolutionLayout.Describe()}, batch norm folded";
         runner = Load(profilePrefix: null);
     }
 
@@ -51,7 +52,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine, ILayerProfiler
                 trace = profiled.EndProfiling();
             }
             var nodes = OnnxRuntimeTrace.Read(trace);
-            return LayerProfile.From(nodes, warmup, model.Graph, node => OnnxExecutedMacs.OfNode(model.Graph, node, options.Layout));
+            return LayerProfile.From(nodes, warmup, model.Graph, node => OnnxExecutedMacs.OfNode(model.Graph, node, options.ConvolutionLayout));
         }
         finally
         {
