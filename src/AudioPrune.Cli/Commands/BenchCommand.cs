@@ -13,7 +13,7 @@ internal static class BenchCommand
     public static Command Create(TextWriter output)
     {
         var model = CommonOptions.ModelArgument();
-        var engine = new Option<string>("--engine") { Description = "Inference engine: onnx (ONNX Runtime, convolutions laid out for this CPU), onnx-plain (ONNX Runtime, one Conv node per layer) or torch (TorchSharp)", DefaultValueFactory = _ => "onnx" };
+        var engine = new Option<string>("--engine") { Description = "Inference engine: onnx (ONNX Runtime, the model exported in memory with the convolution layout tuned for this CPU, not the portable one export writes by default), onnx-plain (ONNX Runtime, one Conv node per layer, as export writes it) or torch (TorchSharp); the output says which form ran", DefaultValueFactory = _ => "onnx" };
         var batch = new Option<int>("--batch") { Description = "Examples per run", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "CPU threads of the engine", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Timed runs (after the warm-up)", DefaultValueFactory = _ => 50 };

@@ -1,3 +1,4 @@
+using AudioPrune.Inference;
 using AudioPrune.Cli;
 using System.CommandLine;
 using System.Globalization;
@@ -54,18 +55,19 @@ internal static class EvaluateCommand
             if (set.Count == 0) throw new UserInputException($"{dataRoot}: the {splitName} split has no examples");
             var result = Evaluator.Evaluate(runner, artifact, set);
             ModelNotes.Write(json.Human, ModelNotes.Weights(modelName, artifact), ModelNotes.FrontEnd(modelName, artifact, parse.GetValue(preset), loaded.Settings));
-            Print(result, splitName, runner.Name, loaded, json.Human);
+            Print(result, splitName, runner, loaded, json.Human);
             json.Write(new { Split = splitName, Engine = runner.Name, Result = result, Skipped = loaded.Skipped });
             return CliApp.Ok;
         });
         return command;
     }
 
-    private static void Print(EvaluationResult r, string split, string engine, LoadedDataset loaded, TextWriter output)
+    private static void Print(EvaluationResult r, string split, IInferenceEngine engine, LoadedDataset loaded, TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
         var clip = r.ClipLevel;
-        output.WriteLine($"model: {r.Model} ({r.Head} head), engine {engine}");
+        output.WriteLine($"model: {r.Model} ({r.Head} head), engine {engine.Name}");
+        EngineOption.WriteForm(engine, output);
         output.WriteLine($"split: {split}, {r.Clips} clips, {r.Examples} examples");
         output.WriteLine(string.Format(c, "accuracy {0:P2}, balanced accuracy {1:P2}, log-loss {2:0.0000} (clip level); example-level accuracy {3:P2}",
             clip.Accuracy, clip.BalancedAccuracy, clip.LogLoss, r.ExampleLevel.Accuracy));

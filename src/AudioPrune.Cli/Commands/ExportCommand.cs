@@ -24,16 +24,18 @@ internal static class ExportCommand
         };
         var foldBn = new Option<bool>("--fold-bn") { Description = "Fold each batch norm into the convolution before it (ONNX only)" };
         var layout = CommonOptions.ConvLayout(
-            "Convolutions as plain Conv nodes (plain) or rewritten, exactly, for ONNX Runtime's blocked CPU kernels " +
-            "with 8- or 16-channel blocks (blocked8: AVX2, blocked16: AVX-512); auto picks this CPU's");
-        layout.DefaultValueFactory = _ => "auto";
+            "Convolutions as one plain Conv node per layer (plain, the default: runs alike on any runtime and CPU) or " +
+            "rewritten, exactly, for ONNX Runtime's blocked CPU kernels with 8- or 16-channel blocks (blocked8: AVX2, " +
+            "blocked16: AVX-512; auto: this CPU's, as bench and evaluate --engine onnx run): faster there, shaped for that CPU");
+        layout.DefaultValueFactory = _ => "plain";
         var noSoftmax = new Option<bool>("--no-softmax") { Description = "Leave out the final softmax/sigmoid so the ONNX model outputs logits" };
         var command = new Command("export", """
             Write a model (pruned or not) for other tools. Give one or more outputs.
+            The ONNX file is portable (one Conv node per conv layer) unless --conv-layout asks for a tuned layout.
             Examples:
               audioprune export pruned.safetensors --onnx pruned.onnx --fold-bn
               audioprune export dcase21 --onnx dcase21.onnx --opset 18 --no-softmax
-              audioprune export pruned.safetensors --onnx pruned-portable.onnx --conv-layout plain
+              audioprune export pruned.safetensors --onnx pruned-tuned.onnx --fold-bn --conv-layout auto
               audioprune export cnn14 --input 1x501x64 --onnx cnn14-5s.onnx
               audioprune export pruned.safetensors --pytorch pruned.pt --graph-json pruned-graph.json
               audioprune export C123_best_model_dcase2021.h5 --safetensors c123-weights.safetensors
@@ -57,7 +59,7 @@ internal static class ExportCommand
                 if (parse.GetValue(onnx) is { } onnxPath)
                 {
                     OnnxExporter.Write(artifact, onnxPath, onnxOptions);
-                    written.Add($"wrote {onnxPath} (ONNX opset {onnxOptions.Opset}{(onnxOptions.FoldBatchNorm ? ", batch norm folded" : "")}{(onnxOptions.IncludeProbabilityHead ? "" : ", logits")}, {ConvolutionLayouts.Name(onnxOptions.Layout)} convolutions)");
+                    written.Add($"wrote {onnxPath} ({Described(onnxOptions)})");
                 }
                 if (parse.GetValue(pytorch) is { } pt)
                 {
@@ -82,4 +84,9 @@ internal static class ExportCommand
         });
         return command;
     }
+
+    /// <summary>What was written, the layout's purpose included, so that a tuned file is never taken for a portable one.</summary>
+    private static string Described(OnnxExportOptions o) =>
+        $"ONNX opset {o.Opset}{(o.FoldBatchNorm ? ", batch norm folded" : "")}{(o.IncludeProbabilityHead ? "" : ", logits")}, " +
+        $"conv layout {ConvolutionLayouts.Name(o.ConvolutionLayout)}, {o.ConvolutionLayout.Purpose()}";
 }

@@ -53,6 +53,7 @@ internal static class PredictCommand
             var predictions = files.Select(f => ClipPrediction.Of(f, artifact, runner, frontEnd)).ToArray();
             ModelNotes.Write(result.Human, ModelNotes.Weights(modelName, artifact), ModelNotes.Labels(modelName, artifact),
                 ModelNotes.FrontEnd(modelName, artifact, parse.GetValue(preset), frontEnd));
+            EngineOption.WriteForm(runner, result.Human);
             Print(predictions, count, result.Human);
             result.Write(predictions.Select(p => new { File = p.Path, p.Examples, Top = p.Top(count).Select(t => new { Class = t.Name, t.Probability }) }).ToArray());
             return CliApp.Ok;

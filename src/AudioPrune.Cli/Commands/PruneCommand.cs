@@ -42,7 +42,8 @@ internal static class PruneCommand
         var distances = new Option<bool>("--distances") { Description = "Store the full cosine-distance matrices in the plan (similarity criteria)" };
         var layout = CommonOptions.ConvLayout(
             "Also show the multiply-adds ONNX Runtime executes before and after with convolutions in this layout " +
-            "(auto: this CPU's; plain: the MACs themselves, so the line is left out)");
+            "(auto, the default: the one tuned for this CPU, which bench and evaluate --engine onnx run; export writes plain " +
+            "unless told otherwise; plain: the MACs themselves, so the line is left out)");
         layout.DefaultValueFactory = _ => "auto";
 
         var command = new Command("prune", """

@@ -64,7 +64,8 @@ internal sealed record PruneSummary(
         {
             // Pruned widths that do not fill the blocked kernels' channel blocks save fewer multiply-adds than MACs;
             // saying so here keeps the MACs line from promising time the runtime cannot give.
-            output.WriteLine($"executed by ONNX Runtime ({e.ConvLayout} convolutions): {Units.Count(e.Before)} -> {Units.Count(e.After)} " +
+            var purpose = ConvolutionLayouts.Parse(e.ConvLayout).Purpose();
+            output.WriteLine($"executed by ONNX Runtime ({e.ConvLayout} convolutions, {purpose}): {Units.Count(e.Before)} -> {Units.Count(e.After)} " +
                              $"multiply-adds per example ({e.PercentFewer:0.##} % fewer); `audioprune bench` measures the time");
         }
         foreach (var note in s.Notes ?? []) output.WriteLine($"note: {note}");

@@ -27,7 +27,7 @@ internal static class OnnxLayerProfiler
                 trace = profiled.EndProfiling();
             }
             var nodes = OnnxRuntimeTrace.Read(trace);
-            return LayerProfile.From(nodes, warmup, model.Graph, node => OnnxExecutedMacs.OfNode(model.Graph, node, options.Layout));
+            return LayerProfile.From(nodes, warmup, model.Graph, node => OnnxExecutedMacs.OfNode(model.Graph, node, options.ConvolutionLayout));
         }
         finally
         {

@@ -5,8 +5,8 @@ using AudioPrune.Interop.Onnx;
 namespace AudioPrune.Inference;
 
 /// <summary>
-/// Creates an inference engine by name: "torch", "onnx" (exported with this CPU's convolution layout) or
-/// "onnx-plain" (one Conv node per layer, as other runtimes and CPUs get it).
+/// Creates an inference engine by name: "torch", "onnx" (exported in memory with the convolution layout tuned for
+/// this CPU, since it runs only here) or "onnx-plain" (one Conv node per layer, as `export` writes it by default).
 /// </summary>
 internal static class InferenceEngines
 {

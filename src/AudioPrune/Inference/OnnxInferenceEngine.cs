@@ -6,8 +6,9 @@ namespace AudioPrune.Inference;
 
 /// <summary>
 /// ONNX Runtime inference of an artifact: the model is exported (batch norm folded, as a deployment would)
-/// to a temporary .onnx file, loaded into a session, and the file removed. The convolution layout is this CPU's
-/// unless given (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
+/// to a temporary .onnx file, loaded into a session, and the file removed. Unlike a written export (plain by default),
+/// the convolution layout is the one tuned for this CPU unless given, since this file runs only here
+/// (see <see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
 internal sealed class OnnxInferenceEngine : IInferenceEngine
 {
@@ -20,10 +21,10 @@ internal sealed class OnnxInferenceEngine : IInferenceEngine
     {
         this.model = model;
         this.threads = threads;
-        options = new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout);
+        options = new OnnxExportOptions(FoldBatchNorm: true, ConvolutionLayout: layout ?? ConvolutionLayouts.ForThisCpu());
         if (layout == ConvolutionLayout.Plain) Name = "onnx-plain";
-        ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.Layout);
-        Form = $"convolution layout {options.Layout.ToString().ToLowerInvariant()}, batch norm folded";
+        ExecutedMacs = OnnxExecutedMacs.Of(model.Graph, options.ConvolutionLayout);
+        Form = $"conv layout {options.ConvolutionLayout.Describe()}, batch norm folded";
         runner = Load(profilePrefix: null);
     }
 

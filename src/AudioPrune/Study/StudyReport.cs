@@ -45,6 +45,9 @@ internal static class StudyReport
         return results;
     }
 
+    /// <summary>The baseline's name in the plots' legends.</summary>
+    private const string Unpruned = "unpruned";
+
     private static IEnumerable<string> WritePlots(StudyFolder folder, IReadOnlyList<StudyRow> rows, IReadOnlyList<JobResult> jobs)
     {
         string PlotPath(string name) => Path.Combine(folder.Plots, name);
@@ -60,7 +63,7 @@ internal static class StudyReport
         IEnumerable<PlotSeries> PerCriterion(Func<StudyRow, double> x)
         {
             foreach (var group in full.GroupBy(r => r.Criterion!)) yield return Versus(group, group.Key, x);
-            if (baseline?.AccuracyMean is not null) yield return Versus([baseline], "unpruned", x);
+            if (baseline?.AccuracyMean is not null) yield return Versus([baseline], Unpruned, x) with { IsBaseline = true };
         }
 
         if (full.Length > 0)
@@ -77,8 +80,8 @@ internal static class StudyReport
         {
             if (set.Select(r => r.Fraction).Distinct().Count() < 2) continue;
             var name = $"accuracy_vs_fraction_{set.Key}.png";
-            var series = set.Where(r => r.AccuracyMean is not null).GroupBy(r => $"{r.Criterion ?? "same widths"}, {r.Init} init")
-                .Select(g => Versus(g, g.Key, r => 100 * r.Fraction));
+            var series = set.Where(r => r.AccuracyMean is not null).GroupBy(r => (Criterion: r.Criterion ?? "same widths", r.Init))
+                .Select(g => Versus(g, $"{g.Key.Criterion}, {g.Key.Init} init", r => 100 * r.Fraction) with { Criterion = g.Key.Criterion });
             Charts.Series(PlotPath(name), $"{set.Key}: accuracy vs fine-tuning data", "training data used (%)", "accuracy (%)", series);
             yield return PlotPath(name);
         }
@@ -86,8 +89,8 @@ internal static class StudyReport
         var timed = jobs.Where(j => j.Kind != JobKinds.Finetune && j.Latency is not null).ToArray();
         if (timed.Length > 0)
         {
-            var series = timed.GroupBy(j => j.Criterion ?? "unpruned").Select(g => new PlotSeries(g.Key,
-                g.Select(j => j.Macs / 1e6).ToArray(), g.Select(j => j.Latency!.Model.MedianMs).ToArray()));
+            var series = timed.GroupBy(j => j.Criterion).Select(g => new PlotSeries(g.Key ?? Unpruned,
+                g.Select(j => j.Macs / 1e6).ToArray(), g.Select(j => j.Latency!.Model.MedianMs).ToArray(), IsBaseline: g.Key is null));
             Charts.Series(PlotPath("latency_vs_macs.png"), "Measured latency vs MACs", "MACs (millions)", "latency (ms, median)", series, connect: false);
             yield return PlotPath("latency_vs_macs.png");
         }
@@ -107,7 +110,7 @@ internal static class StudyReport
                 if (layer.NearestDistance is { } nearest)
                 {
                     Charts.Histogram(PlotPath($"closest_{stem}.png"), $"{layer.Name}: distance to the closest filter ({prune.Criterion})",
-                        "cosine distance", nearest);
+                        "cosine distance", nearest, prune.Criterion!);
                     yield return PlotPath($"closest_{stem}.png");
                 }
             }

@@ -202,7 +202,7 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         var modelPath = Path.Combine(job, "model.safetensors");
         var onnxPath = Path.Combine(job, "model.onnx");
         model.Save(modelPath);
-        OnnxExporter.Write(model, onnxPath, new OnnxExportOptions(FoldBatchNorm: true)); // deployment form: the fastest exact one
+        OnnxExporter.Write(model, onnxPath, new OnnxExportOptions(FoldBatchNorm: true)); // portable deployment form; latency is timed in this CPU's tuned one
         models[folder.Relative(modelPath)] = model;
         return (folder.Relative(modelPath), folder.Relative(onnxPath));
     }

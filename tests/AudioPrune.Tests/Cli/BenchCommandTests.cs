@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AudioPrune.Interop.Onnx;
 using AudioPrune.Tests.Interop;
 
 namespace AudioPrune.Tests.Cli;
@@ -9,7 +10,7 @@ public sealed class BenchCommandTests
 {
     [Theory]
     [InlineData("torch", "channels")]
-    [InlineData("onnx", "convolution layout")]
+    [InlineData("onnx", "conv layout")]
     public void A_pruned_model_is_timed_against_its_parent_and_the_record_says_how_each_ran(string engine, string form)
     {
         using var dir = new TempDirectory();
@@ -21,6 +22,7 @@ public sealed class BenchCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains($"runs as: {form}", result.Output);
         Assert.Contains($"parent runs as: {form}", result.Output);
+        if (engine == "onnx") Assert.Contains($"runs as: conv layout {ConvolutionLayouts.ForThisCpu().Describe()}, batch norm folded", result.Output);
         Assert.Contains("MACs ratio 2.06x", result.Output);
         using var record = JsonDocument.Parse(File.ReadAllText(json));
         var root = record.RootElement;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AudioPrune.Interop.Onnx;
 
 namespace AudioPrune.Tests.Cli;
 
@@ -15,6 +16,7 @@ public sealed partial class ModelCommandTests
         Assert.True(torch.ExitCode == 0, torch.Error);
         Assert.True(onnx.ExitCode == 0, onnx.Error);
         Assert.Contains("balanced accuracy", torch.Output);
+        Assert.Contains($"runs as: conv layout {ConvolutionLayouts.ForThisCpu().Describe()}", onnx.Output);
         Assert.Contains("true \\ predicted", torch.Output);
         Assert.Contains("skipped: 0 file(s)", torch.Output);
         Assert.Contains($"wrote {torchJson}", torch.Output);

@@ -1,4 +1,5 @@
 using AudioPrune.Graph;
+using AudioPrune.Interop.Onnx;
 using AudioPrune.Pruning.Planning;
 
 namespace AudioPrune.Tests.Pruning;
@@ -76,7 +77,7 @@ public sealed class PruneCommandTests
         // Parent: conv2 folded by 2 (32 filters, 8x7 kernel, 20 row groups) 286.72 M + conv1 15.68 M + conv3 20.0704 M + fc 7,400.
         // C1+C2+C3: conv2 folded by 4 (48 filters, 10x7 kernel) 184.8 M + conv1 in one 16-block 15.68 M + conv3 11.83 M + fc.
         Assert.Contains("MACs: 286.6 M -> 138.9 M per example (51.56 % fewer)", run.Output);
-        Assert.Contains("executed by ONNX Runtime (blocked16 convolutions): 322.5 M -> 212.3 M multiply-adds per example (34.16 % fewer)", run.Output);
+        Assert.Contains($"executed by ONNX Runtime (blocked16 convolutions, {ConvolutionLayout.Blocked16.Purpose()}): 322.5 M -> 212.3 M multiply-adds per example (34.16 % fewer)", run.Output);
         using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)))
         {
             var executed = doc.RootElement.GetProperty("executed");

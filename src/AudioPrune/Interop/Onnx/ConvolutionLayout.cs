@@ -39,6 +39,18 @@ internal static class ConvolutionLayouts
 
     public static string Name(ConvolutionLayout layout) => Names.First(e => e.Value == layout).Key;
 
+    /// <summary>What a layout is for, printed beside its name so that nobody mistakes a tuned file for a portable one.</summary>
+    public static string Purpose(this ConvolutionLayout layout) => layout switch
+    {
+        ConvolutionLayout.Plain => "portable",
+        _ when layout == ForThisCpu() => "tuned for this CPU",
+        ConvolutionLayout.Blocked16 => "tuned for AVX-512 CPUs",
+        _ => "tuned for AVX2 CPUs",
+    };
+
+    /// <summary>The name with its purpose, e.g. "blocked16 (tuned for this CPU)", as every command prints a layout.</summary>
+    public static string Describe(this ConvolutionLayout layout) => $"{Name(layout)} ({layout.Purpose()})";
+
     /// <summary>The channel block of ONNX Runtime's blocked kernels for the layout (0 for plain).</summary>
     public static int BlockChannels(this ConvolutionLayout layout) => layout switch
     {

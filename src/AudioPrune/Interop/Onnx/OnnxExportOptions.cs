@@ -3,11 +3,11 @@ namespace AudioPrune.Interop.Onnx;
 /// <summary>
 /// How to write a model as ONNX. <see cref="FoldBatchNorm"/> merges each batch norm into the convolution
 /// before it; <see cref="IncludeProbabilityHead"/> false drops a final softmax/sigmoid (the output is logits);
-/// <see cref="ConvolutionLayout"/> chooses plain Conv nodes or the exact rewrites for ONNX Runtime's blocked CPU kernels
-/// (null: the layout for this CPU, <see cref="ConvolutionLayouts.ForThisCpu"/>).
+/// <see cref="ConvolutionLayout"/> chooses plain Conv nodes (the default, so that a written file runs alike on any
+/// runtime and CPU) or the exact rewrites for ONNX Runtime's blocked CPU kernels (<see cref="ConvolutionLayouts.ForThisCpu"/>).
 /// </summary>
 internal sealed record OnnxExportOptions(int Opset = OnnxExportOptions.DefaultOpset, bool FoldBatchNorm = false, bool IncludeProbabilityHead = true,
-    ConvolutionLayout? ConvolutionLayout = null)
+    ConvolutionLayout ConvolutionLayout = ConvolutionLayout.Plain)
 {
     public const int DefaultOpset = 17;
     public const int MinOpset = 13;
@@ -20,8 +20,6 @@ internal sealed record OnnxExportOptions(int Opset = OnnxExportOptions.DefaultOp
             throw new UserInputException($"{{@Opset}} {Opset}: supported opsets are {MinOpset} to {MaxOpset}");
         return this;
     }
-
-    public ConvolutionLayout Layout => ConvolutionLayout ?? ConvolutionLayouts.ForThisCpu();
 
     /// <summary>The IR version that goes with the opset (onnx 1.10: IR 8 up to opset 17; 1.13: IR 9; 1.16: IR 10).</summary>
     public long IrVersion => Opset switch

@@ -62,7 +62,7 @@ internal static class OnnxExporter
             _ => "logits",
         });
         yield return ("batchnorm_folded", options.FoldBatchNorm ? "true" : "false");
-        yield return ("conv_layout", ConvolutionLayouts.Name(options.Layout));
+        yield return ("conv_layout", ConvolutionLayouts.Name(options.ConvolutionLayout));
         yield return (GraphKey, GraphJson.Serialize(graph));
     }
 
@@ -228,7 +228,7 @@ internal static class OnnxExporter
         private ConvolutionPlan PlanOf(Conv2dNode conv)
         {
             if (!plans.TryGetValue(conv.Name, out var plan))
-                plans[conv.Name] = plan = ConvolutionPlan.For(conv, graph.ShapeOf(conv.Name), options.Layout);
+                plans[conv.Name] = plan = ConvolutionPlan.For(conv, graph.ShapeOf(conv.Name), options.ConvolutionLayout);
             return plan;
         }
 
