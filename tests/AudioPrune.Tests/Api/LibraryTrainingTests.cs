@@ -5,6 +5,7 @@ namespace AudioPrune.Tests.Api;
 
 /// <summary>Fine-tuning and evaluation through the public API agree with the command line on the same data.</summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class LibraryTrainingTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
     [Fact]
@@ -18,7 +19,7 @@ public sealed class LibraryTrainingTests(TrainedModelFixture fixture) : IClassFi
         Assert.Equal(0, cli.ExitCode);
         var clip = JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("result").GetProperty("clip_level");
         Assert.Equal(clip.GetProperty("accuracy").GetDouble(), scores.Accuracy, 12);
-        Assert.Equal(clip.GetProperty("log_loss").GetDouble(), scores.LogLoss, 9);
+        Assert.Equal(clip.GetProperty("log_loss").GetDouble(), scores.LogLoss, 6); // the torch engine times module forms, which differ in rounding
         Assert.Equal(clip.GetProperty("count").GetInt32(), scores.Clips);
     }
 

@@ -4,6 +4,7 @@ using AudioPrune.Common;
 namespace AudioPrune.Tests.Audio;
 
 /// <summary>The decoders' limits: sample rates, non-finite samples, how much of a recording is read, OGG header checks.</summary>
+[Trait("Category", "Slow")]
 public sealed class AudioLimitsTests
 {
     [Theory]

@@ -7,6 +7,7 @@ namespace AudioPrune.Tests.Cli;
 
 /// <summary>A network exported from PyTorch is trained on a dataset with a front end given as a settings file, then evaluated and asked to predict.</summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class ImportedModelCommandTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace AudioPrune.Tests.Cli;
 
 /// <summary>train, finetune, evaluate and predict on one tiny dataset and one model trained by the fixture.</summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class ModelCommandTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
     [Fact]

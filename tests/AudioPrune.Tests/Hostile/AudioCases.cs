@@ -10,6 +10,7 @@ namespace AudioPrune.Tests.Hostile;
 /// durations meant to hang the resampler or fill memory, damaged OGG headers, non-finite samples, lying WAV headers.
 /// </summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class AudioCases
 {
     private static HostileRun Predict(TempDirectory dir, string audio) => HostileRun.Start(dir.Path, ["predict", "dcase21", "--audio", audio]);

@@ -9,6 +9,7 @@ namespace AudioPrune.Tests.Hostile;
 /// The second runs in its own working folder, since the first one is still writing the run folder.
 /// </summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ConcurrencyCases
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(1);

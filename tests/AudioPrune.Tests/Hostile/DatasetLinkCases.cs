@@ -4,6 +4,7 @@ namespace AudioPrune.Tests.Hostile;
 
 /// <summary>Family: datasets with symbolic links: loops, links out of the dataset, one file under two names.</summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DatasetLinkCases
 {
     /// <summary>A class-folder dataset: classes a and b with three one-second clips each.</summary>

@@ -12,6 +12,7 @@ namespace AudioPrune.Tests.Hostile;
 /// A resume that asks for other settings than the run's is refused naming the setting and both values.
 /// </summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class IntegrityCases
 {
     private static readonly string[] RunOutputs =

@@ -10,6 +10,7 @@ namespace AudioPrune.Tests.Hostile;
 
 /// <summary>Family: models whose declared sizes or numbers are hostile (huge layers, never-written datasets, bad statistics).</summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ModelSizeCases
 {
     private const string HugeConv = """

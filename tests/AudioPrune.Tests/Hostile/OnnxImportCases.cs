@@ -6,6 +6,7 @@ namespace AudioPrune.Tests.Hostile;
 
 /// <summary>Family: hostile ONNX files given to 'audioprune import' (paths out of the folder, huge declared sizes, huge graphs, cut files).</summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class OnnxImportCases
 {
     private static readonly string[] Import = ["import", "m.onnx", "--out", "m.safetensors"];

@@ -6,6 +6,7 @@ namespace AudioPrune.Tests.Hostile;
 
 /// <summary>Families: outputs that alias inputs, outputs that are special files, and commands with several outputs.</summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class OutputCases
 {
     private static TempDirectory WithModel()

@@ -4,6 +4,7 @@ namespace AudioPrune.Tests.Hostile;
 
 /// <summary>Family: configs and JSON files built to exhaust the parsers (depth, alias bombs, size).</summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ParserCases
 {
     private static HostileRun Experiment(TempDirectory dir, string config)

@@ -4,6 +4,7 @@ namespace AudioPrune.Tests.Hostile;
 
 /// <summary>Family: plan.json files edited by hand or by an attacker, given to --match-plan and to --plan-in.</summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class PlanCases
 {
     public static TheoryData<string, string, string> Defects()

@@ -4,6 +4,7 @@ namespace AudioPrune.Tests.Hostile;
 
 /// <summary>Family: special files given where a regular file is read (FIFOs, devices, folders, dangling links).</summary>
 [Collection(HostileCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class SpecialInputCases
 {
     [Fact]
@@ -16,6 +17,7 @@ public sealed class SpecialInputCases
 }
 
 /// <summary>Makes the special files the hostile cases need.</summary>
+[Trait("Category", "Slow")]
 public static class HostileFiles
 {
     public static void MakeFifo(string path) => Run("mkfifo", path);

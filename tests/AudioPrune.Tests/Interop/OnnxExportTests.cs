@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace AudioPrune.Tests.Interop;
 
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class OnnxExportTests(ITestOutputHelper log)
 {
     public static TheoryData<string, string?> Networks => new()

@@ -16,6 +16,7 @@ namespace AudioPrune.Tests.Pruning;
 /// the next layer ever saw from them.
 /// </summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class SurgeryTests
 {
     public static TheoryData<string> Methods => new(CriterionCatalog.Names);

@@ -6,6 +6,7 @@ using AudioPrune.Tests.Audio;
 namespace AudioPrune.Tests.Reliability;
 
 /// <summary>Seeded mutations of valid WAV files (every supported encoding) and of a real OGG Vorbis recording.</summary>
+[Trait("Category", "Slow")]
 public sealed class AudioFuzzTests
 {
     public const int WavCases = 4000;

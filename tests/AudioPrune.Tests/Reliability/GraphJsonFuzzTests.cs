@@ -5,6 +5,7 @@ using AudioPrune.Zoo;
 namespace AudioPrune.Tests.Reliability;
 
 /// <summary>Seeded mutations of a valid graph document must parse to a valid graph or fail with a GraphException.</summary>
+[Trait("Category", "Slow")]
 public sealed class GraphJsonFuzzTests
 {
     public const int Cases = 3000;

@@ -15,6 +15,7 @@ namespace AudioPrune.Tests.Reliability;
 /// (threads: 1 makes training deterministic). A second process on a running study's folder is refused.
 /// </summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class KillResumeTests(ITestOutputHelper log)
 {
     public const int MinimumKills = 3;

@@ -5,6 +5,7 @@ using AudioPrune.Pruning.Planning;
 namespace AudioPrune.Tests.Reliability;
 
 /// <summary>Seeded mutations of a real Keras model and of a pruning plan, read the way the commands read them.</summary>
+[Trait("Category", "Slow")]
 public sealed class ModelFileFuzzTests
 {
     public const int KerasCases = 1000;

@@ -8,6 +8,7 @@ namespace AudioPrune.Tests.Reliability;
 /// names the tensor or layer, at the CLI with exit code 2 and nothing written. (A training loss that becomes NaN
 /// is covered in Training/TrainingInputTests, --keep 0 in Pruning/PruneCommandTests.)
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class NumericalFaultTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace AudioPrune.Tests.Reliability;
 /// Seeded mutations of a valid model file: the reader must either load a model that passes validation or
 /// raise a <see cref="UserInputException"/>; any other exception, a hang or a huge allocation is a failure.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SafetensorsFuzzTests
 {
     public const int Cases = 3000;

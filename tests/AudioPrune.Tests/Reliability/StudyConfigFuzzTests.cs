@@ -4,6 +4,7 @@ using AudioPrune.Study;
 namespace AudioPrune.Tests.Reliability;
 
 /// <summary>Seeded mutations of a small valid study config must read to a config or fail with a clean error.</summary>
+[Trait("Category", "Slow")]
 public sealed class StudyConfigFuzzTests
 {
     public const int Cases = 3000;

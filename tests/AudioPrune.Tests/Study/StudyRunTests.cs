@@ -8,6 +8,7 @@ namespace AudioPrune.Tests.Study;
 
 /// <summary>Whole studies through the command line: the small quickstart, and an interrupted experiment that resumes.</summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class StudyRunTests
 {
     [Fact]

@@ -19,6 +19,7 @@ namespace AudioPrune.Tests.Training;
 /// compares the padded module with this one).
 /// </summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ConvolutionGradientTests
 {
     [Theory]

@@ -14,6 +14,7 @@ namespace AudioPrune.Tests.Pruning.Groups;
 /// (float64 reference), and its ONNX export agrees with it and with TorchSharp.
 /// </summary>
 [Collection(TorchSerialCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ImportedNetworkPruningTests
 {
     private const int Example = 1 * 64 * 100;
