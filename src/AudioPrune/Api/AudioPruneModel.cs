@@ -68,13 +68,23 @@ public sealed class AudioPruneModel
         return new PruneResult(new AudioPruneModel(PrunedModel.Create(Artifact, result)), new PrunePlan(result.Plan));
     }
 
-    /// <summary>Fine-tunes (or trains) the model on the dataset at <paramref name="data"/> (a class-per-folder tree or a CSV manifest).</summary>
-    public FineTuneResult FineTune(string data, FineTuneOptions? options = null) =>
-        FineTuning.Run(this, data, options ?? new FineTuneOptions());
+    /// <summary>
+    /// Fine-tunes (or trains) the model on the dataset at <paramref name="data"/> (a DCASE/TAU, ESC-50, UrbanSound8K or
+    /// class-per-folder tree, or a CSV manifest). Cancelling throws <see cref="OperationCanceledException"/> before the next
+    /// batch; with a <see cref="FineTuneOptions.RunFolder"/>, the last finished epoch's checkpoint stays and the same call resumes from it.
+    /// </summary>
+    public FineTuneResult FineTune(string data, FineTuneOptions? options = null, CancellationToken cancel = default) =>
+        FineTuning.Run(this, data, options ?? new FineTuneOptions(), cancel);
 
     /// <summary>Scores the model on one split of the dataset at <paramref name="data"/>.</summary>
     public Evaluation Evaluate(string data, EvaluateOptions? options = null) =>
         Evaluation.Run(this, data, options ?? new EvaluateOptions());
+
+    /// <summary>
+    /// Classifies one recording (WAV or OGG Vorbis) with the model's front end and normalisation (or the front-end
+    /// <paramref name="preset"/>, for a model that stores none): every class with its probability, most likely first.
+    /// </summary>
+    public IReadOnlyList<ClassProbability> Predict(string audio, string? preset = null) => Prediction.Run(this, audio, preset);
 
     /// <summary>Writes the model as an AudioPrune .safetensors file (atomically: an existing file is replaced whole or not at all).</summary>
     public void Save(string path)

@@ -56,7 +56,7 @@ public sealed record FineTuneResult(AudioPruneModel Model, int BestEpoch, int Ep
 /// <summary>The library's fine-tuning: the same steps as 'audioprune finetune', without the command line.</summary>
 internal static class FineTuning
 {
-    public static FineTuneResult Run(AudioPruneModel model, string data, FineTuneOptions options)
+    public static FineTuneResult Run(AudioPruneModel model, string data, FineTuneOptions options, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!(options.Fraction > 0 && options.Fraction <= 1))
@@ -86,7 +86,7 @@ internal static class FineTuning
         var progress = options.Progress is { } report
             ? new EpochLines(report)
             : null;
-        var result = TrainingRuns.FitOrResume(start, loaded.Splits, training, progress);
+        var result = TrainingRuns.FitOrResume(start, loaded.Splits, training, progress, cancel);
         return new FineTuneResult(new AudioPruneModel(result.Best), result.Record.BestEpoch, result.Record.EpochsRun,
             result.Validation.ClipLevel.Accuracy, result.Test?.ClipLevel.Accuracy);
     }

@@ -44,6 +44,22 @@ public sealed class LibraryTrainingTests(TrainedModelFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void Predict_gives_the_probabilities_the_command_line_prints()
+    {
+        var audio = Directory.EnumerateFiles(fixture.DataFolder, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var classes = AudioPruneModel.Load(fixture.Model).Predict(audio);
+
+        var json = fixture.File("predict.json");
+        Assert.Equal(0, CliRunner.Run("predict", fixture.Model, "--audio", audio, "--top", "3", "--threads", "1", "--json", json).ExitCode);
+        var top = JsonDocument.Parse(File.ReadAllText(json)).RootElement[0].GetProperty("top").EnumerateArray()
+            .Select(t => (t.GetProperty("class").GetString(), t.GetProperty("probability").GetDouble())).ToArray();
+        Assert.Equal(3, classes.Count);
+        Assert.Equal(top.Select(t => t.Item1), classes.Select(c => c.Label));
+        for (var i = 0; i < top.Length; i++) Assert.Equal(top[i].Item2, classes[i].Probability, 5);
+        Assert.Equal(1.0, classes.Sum(c => c.Probability), 5);
+    }
+
+    [Fact]
     public void A_fraction_outside_the_unit_interval_is_refused_by_parameter()
     {
         var e = Assert.Throws<UserInputException>(() => AudioPruneModel.Load(fixture.Model).FineTune(fixture.Manifest, new FineTuneOptions { Fraction = 0 }));
