@@ -41,10 +41,22 @@ internal sealed class TrainingFlags
         Description = "Continue the interrupted run in the run folder with its own settings (recipe flags given must equal them)",
     };
 
+    public Option<double> WattsPerCore { get; } = new("--watts-per-core")
+    {
+        Description = "Power of one busy core, for the energy estimate where the machine has no RAPL counters (an assumption; your CPU's rated power / cores)",
+        DefaultValueFactory = _ => CostSettings.DefaultWattsPerCore,
+    };
+
+    public Option<double> GramsPerKwh { get; } = new("--grams-per-kwh")
+    {
+        Description = "Carbon intensity of the electricity, for the CO2 estimate (default: the world's in 2022, Ember)",
+        DefaultValueFactory = _ => CostSettings.DefaultGramsPerKwh,
+    };
+
     public IEnumerable<Option> All =>
     [
         Data, Out, Preset, Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Schedule, Patience, Select,
-        Mixup, SpecAugment, Seed, Threads, Cache, Run, Resume,
+        Mixup, SpecAugment, Seed, Threads, Cache, Run, Resume, WattsPerCore, GramsPerKwh,
     ];
 
     public string RunFolder(ParseResult parse) => parse.GetValue(Run) ?? parse.GetValue(Out)! + ".run";
@@ -142,6 +154,7 @@ internal sealed class TrainingFlags
             },
             Init = init,
             Seed = parse.GetValue(Seed),
+            Cost = new CostSettings(parse.GetValue(WattsPerCore), parse.GetValue(GramsPerKwh)),
             Threads = parse.GetValue(Threads),
             DataFraction = fraction,
             RunFolder = RunFolder(parse),
@@ -163,6 +176,7 @@ internal sealed class TrainingFlags
         output.WriteLine($"selected epoch {result.Record.BestEpoch} of {result.Record.EpochsRun} by validation {(result.Record.SelectionMetric == SelectionMetric.ValidationAccuracy ? "accuracy" : "loss")}");
         output.WriteLine($"validation accuracy {result.Validation.ClipLevel.Accuracy:P2}" +
                          (result.Test is { } test ? $", test accuracy {test.ClipLevel.Accuracy:P2}" : ", no test split"));
+        if (result.Record.Cost is { } cost) output.WriteLine($"training cost: {cost.Describe()}");
         output.WriteLine($"model: {outPath}");
         output.WriteLine($"log: {Path.Combine(options.RunFolder!, TrainingLog.FileName)}");
         return result;

@@ -8,7 +8,10 @@ internal sealed record BatchReport(int Epoch, int Batch, int Batches, double Los
 /// <summary>Sent after the epoch's checkpoint is on disk, so stopping the process at this point loses nothing.</summary>
 internal sealed record EpochReport(int Epochs, EpochRecord Record, bool IsBest, int BestEpoch) : TrainingEvent;
 
-/// <summary>One line of the training history (and of the CSV log).</summary>
+/// <summary>
+/// One line of the training history (and of the CSV log). <see cref="CpuSeconds"/> is the process's CPU time in the
+/// epoch; <see cref="EnergyJoules"/> the RAPL package energy, where the machine exposes readable counters.
+/// </summary>
 internal sealed record EpochRecord(
     int Epoch,
     double TrainLoss,
@@ -17,4 +20,6 @@ internal sealed record EpochRecord(
     double ValidationAccuracy,
     double LearningRate,
     double Seconds,
-    double SamplesPerSecond);
+    double SamplesPerSecond,
+    double CpuSeconds = 0,
+    double? EnergyJoules = null);

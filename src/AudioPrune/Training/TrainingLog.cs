@@ -11,7 +11,7 @@ namespace AudioPrune.Training;
 internal static class TrainingLog
 {
     public const string FileName = "training_log.csv";
-    public const string Header = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second";
+    public const string Header = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second,cpu_seconds,energy_joules";
 
     public static void Write(string path, IEnumerable<EpochRecord> history)
     {
@@ -21,7 +21,8 @@ internal static class TrainingLog
             text.Append(string.Join(',', new[]
             {
                 r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss), F(r.TrainAccuracy), F(r.ValidationLoss),
-                F(r.ValidationAccuracy), F(r.LearningRate), F(r.Seconds), F(r.SamplesPerSecond),
+                F(r.ValidationAccuracy), F(r.LearningRate), F(r.Seconds), F(r.SamplesPerSecond), F(r.CpuSeconds),
+                r.EnergyJoules is { } joules ? F(joules) : "",
             })).Append('\n');
         }
         AtomicFile.WriteAllText(path, text.ToString());

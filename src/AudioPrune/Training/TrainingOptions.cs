@@ -42,6 +42,9 @@ internal sealed record TrainingOptions
     /// <summary>Folder for the per-epoch checkpoint, the CSV log and the best model; null keeps nothing on disk.</summary>
     public string? RunFolder { get; init; }
 
+    /// <summary>How the run's energy and CO2 are estimated (<see cref="TrainingCost"/>).</summary>
+    public CostSettings Cost { get; init; } = new();
+
     /// <summary>Batch size for validation and evaluation passes (no gradients, so larger is fine).</summary>
     public int EvaluationBatchSize { get; init; } = 64;
 
@@ -54,6 +57,7 @@ internal sealed record TrainingOptions
         Optimizer.Validate();
         Schedule.Validate();
         Augmentation.Validate();
+        Cost.Validate();
         if (BatchSize < 1) throw new UserInputException($"batch size must be at least 1, got {BatchSize}");
         if (EvaluationBatchSize < 1) throw new UserInputException($"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         if (Epochs < 1) throw new UserInputException($"epochs must be at least 1, got {Epochs}");

@@ -22,4 +22,5 @@ internal sealed record TrainingRecord(
     OptimizerSettings Optimizer,
     LearningRateSchedule Schedule,
     AugmentationSettings Augmentation,
-    HeadKind Head);
+    HeadKind Head,
+    TrainingCost? Cost = null);

@@ -80,6 +80,7 @@ internal sealed class TrainingRun : IDisposable
     private void RunEpoch(int epoch, IExampleSet train, IExampleSet validation, IProgress<TrainingEvent>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
+        var cost = new CostMeter(Options.Cost.PowercapRoot);
         step.LearningRate = Options.Schedule.RateAt(epoch, Options.Epochs, Options.Optimizer.LearningRate);
         torch.manual_seed(RunSeeds.Torch(Options.Seed, epoch));
         var order = Enumerable.Range(0, train.Count).ToArray();
@@ -116,7 +117,7 @@ internal sealed class TrainingRun : IDisposable
         var labels = Enumerable.Range(0, validation.Count).Select(validation.Label).ToArray();
         var scores = ClassificationMetrics.Compute(probabilities, labels, validation.ClassNames, head);
         var record = new EpochRecord(epoch, lossSum / seen, correct / (double)seen, scores.LogLoss, scores.Accuracy,
-            step.LearningRate, clock.Elapsed.TotalSeconds, seen / trainSeconds);
+            step.LearningRate, clock.Elapsed.TotalSeconds, seen / trainSeconds, cost.CpuSeconds, cost.EnergyJoules());
 
         var score = Options.Selection == SelectionMetric.ValidationLoss ? scores.LogLoss : scores.Accuracy;
         var improved = state.BestEpoch == 0 || (Options.Selection == SelectionMetric.ValidationLoss ? score < state.BestScore : score > state.BestScore);
@@ -154,7 +155,8 @@ internal sealed class TrainingRun : IDisposable
     public TrainingRecord Record() => new(
         Options.Init, state.BestEpoch, Options.Selection, state.BestScore, state.EpochsDone, Options.Epochs,
         state.StoppedEarly, Options.Patience, Options.DataFraction, state.TrainExamples, state.ValidationExamples,
-        Options.Seed, state.Threads, Options.BatchSize, Options.Optimizer, Options.Schedule, Options.Augmentation, head);
+        Options.Seed, state.Threads, Options.BatchSize, Options.Optimizer, Options.Schedule, Options.Augmentation, head,
+        TrainingCost.Of(state.History, Options.Cost));
 
     /// <summary>The selected weights as a model: the start's graph, the data's class names, its metadata plus the training record.</summary>
     public ModelArtifact BestArtifact() =>

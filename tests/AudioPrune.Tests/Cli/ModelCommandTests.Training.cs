@@ -38,6 +38,23 @@ public sealed partial class ModelCommandTests(TrainedModelFixture fixture) : ICl
     }
 
     [Fact]
+    public void TrainPrintsAndStoresItsCost()
+    {
+        Assert.True(fixture.Train.ExitCode == 0, fixture.Train.Error);
+        var line = fixture.Train.Output.Split('\n').Single(l => l.StartsWith("training cost: ", StringComparison.Ordinal));
+        Assert.Matches(@"s CPU, [0-9.]+ Wh (measured by RAPL|estimated from CPU time at 10 W per core), [0-9.]+ g CO2 at 436 g/kWh \(an estimate\)", line);
+        var record = JsonDocument.Parse(AudioPrune.Graph.ModelArtifact.Load(fixture.Model).Metadata[AudioPrune.Graph.ModelArtifact.TrainingKey]).RootElement;
+        var cost = record.GetProperty("cost");
+        Assert.True(cost.GetProperty("energy_wh").GetDouble() > 0);
+        Assert.True(cost.GetProperty("cpu_seconds").GetDouble() > 0);
+        var refused = CliRunner.Run("train", "--model", "dcase21", "--data", fixture.Manifest, "--out", fixture.File("never.safetensors"),
+            "--epochs", "1", "--watts-per-core", "0", "--cache", fixture.Cache);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--watts-per-core must be a finite number above 0", refused.Error);
+        Assert.False(File.Exists(fixture.File("never.safetensors")));
+    }
+
+    [Fact]
     public void FinetuneOnHalfTheDataRecordsTheFractionAndUsesFewerExamples()
     {
         var output = fixture.File("half.safetensors");

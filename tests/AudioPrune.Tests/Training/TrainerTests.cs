@@ -135,7 +135,7 @@ public sealed class TrainerTests
         var log = File.ReadAllLines(Path.Combine(temp.Path, TrainingLog.FileName));
         Assert.Equal(TrainingLog.Header, log[0]);
         Assert.Equal(4, log.Length);
-        Assert.All(log.Skip(1), line => Assert.Equal(8, line.Split(',').Length));
+        Assert.All(log.Skip(1), line => Assert.Equal(10, line.Split(',').Length));
 
         var saved = ModelArtifact.Load(Path.Combine(temp.Path, Trainer.BestModelFileName));
         AssertWeightsEqual(result.Best.Weights, saved.Weights, tolerance: 0);
