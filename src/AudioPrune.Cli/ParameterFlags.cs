@@ -14,6 +14,8 @@ internal static class ParameterFlags
         ["InputShape"] = "--input",
         ["MatchPlan"] = "--match-plan",
         ["PlanIn"] = "--plan-in",
+        ["DistillationWeight"] = "--kd-weight",
+        ["Temperature"] = "--kd-temperature",
     };
 
     private static readonly Dictionary<string, string> ByFlag = Irregular.ToDictionary(e => e.Value, e => e.Key, StringComparer.Ordinal);

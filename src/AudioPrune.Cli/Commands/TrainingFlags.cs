@@ -65,7 +65,7 @@ internal sealed class TrainingFlags
     /// Checks what can be checked before any data is read, and makes this process the run folder's one owner
     /// (before looking at its checkpoint, so a second process is refused for what it is). Dispose the result when done.
     /// </summary>
-    public IDisposable Validate(ParseResult parse, string model)
+    public IDisposable Validate(ParseResult parse, string model, string? teacher = null)
     {
         var output = parse.GetValue(Out)!;
         if (!output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
@@ -75,7 +75,7 @@ internal sealed class TrainingFlags
         var data = parse.GetValue(Data)!;
         if (!Directory.Exists(data) && !File.Exists(data)) throw UserInputException.InFile(data, "dataset not found (a folder or a CSV manifest)");
         var run = RunFolder(parse);
-        new CommandPaths().Input("MODEL", model).Input("--data", data).Output("--out", output).OutputFolder("--run", run).Check();
+        new CommandPaths().Input("MODEL", model).Input("--teacher", teacher).Input("--data", data).Output("--out", output).OutputFolder("--run", run).Check();
         var owner = TrainingRuns.Own(run);
         try
         {
@@ -162,16 +162,19 @@ internal sealed class TrainingFlags
     }
 
     /// <summary>Trains (or resumes), saves the selected model and prints the outcome.</summary>
-    public static TrainingResult TrainAndSave(ModelArtifact model, LoadedDataset data, TrainingOptions options, string outPath, TextWriter output)
+    public static TrainingResult TrainAndSave(ModelArtifact model, LoadedDataset data, TrainingOptions options, string outPath, TextWriter output,
+        ModelArtifact? teacher = null)
     {
         output.WriteLine($"data: {data.Layout}, {data.ClassNames.Count} classes; train {data.Splits.Train.Count}, validation {data.Splits.Validation.Count}, test {data.Splits.Test.Count} examples ({data.Plan.Method})");
         if (data.Skipped.Count > 0) output.WriteLine($"skipped: {data.Skipped.Count} file(s), e.g. {data.Skipped[0].Path}: {data.Skipped[0].Reason}");
         var live = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+        if (options.Distillation is { } kd)
+            output.WriteLine(FormattableString.Invariant($"distillation: weight {kd.Weight}, temperature {kd.Temperature}, teacher {kd.Teacher ?? "given"}"));
         var result = TrainingRuns.FitOrResume(model, data.Splits, options, new SynchronousProgress(e =>
         {
             if (e is EpochReport r) output.WriteLine(TrainingRuns.EpochLine(r));
             else if (live && e is BatchReport b) output.Write($"\r  batch {b.Batch}/{b.Batches}, loss {b.Loss:0.000}   \r");
-        }));
+        }), teacher: teacher);
         result.Best.Save(outPath);
         output.WriteLine($"selected epoch {result.Record.BestEpoch} of {result.Record.EpochsRun} by validation {(result.Record.SelectionMetric == SelectionMetric.ValidationAccuracy ? "accuracy" : "loss")}");
         output.WriteLine($"validation accuracy {result.Validation.ClipLevel.Accuracy:P2}" +

@@ -41,6 +41,18 @@ public sealed record FineTuneOptions
     /// <summary>Folder for the checkpoint and the CSV log, so that an interrupted run resumes (null: nothing is kept).</summary>
     public string? RunFolder { get; init; }
 
+    /// <summary>
+    /// Distil from this model (usually the unpruned parent): the loss becomes (1 - w) cross-entropy + w T^2
+    /// KL(teacher || student) at temperature T; null trains on the labels alone.
+    /// </summary>
+    public AudioPruneModel? Teacher { get; init; }
+
+    /// <summary>w in [0, 1], with a <see cref="Teacher"/>.</summary>
+    public double DistillationWeight { get; init; } = Training.DistillationSettings.DefaultWeight;
+
+    /// <summary>T above 0, with a <see cref="Teacher"/>.</summary>
+    public double Temperature { get; init; } = Training.DistillationSettings.DefaultTemperature;
+
     /// <summary>Receives one line per finished epoch and each warning.</summary>
     public IProgress<string>? Progress { get; init; }
 }
@@ -82,11 +94,12 @@ internal static class FineTuning
             Threads = options.Threads,
             DataFraction = options.Fraction,
             RunFolder = options.RunFolder,
+            Distillation = options.Teacher is null ? null : new DistillationSettings(options.DistillationWeight, options.Temperature),
         };
         var progress = options.Progress is { } report
             ? new EpochLines(report)
             : null;
-        var result = TrainingRuns.FitOrResume(start, loaded.Splits, training, progress, cancel);
+        var result = TrainingRuns.FitOrResume(start, loaded.Splits, training, progress, cancel, options.Teacher?.Artifact);
         return new FineTuneResult(new AudioPruneModel(result.Best), result.Record.BestEpoch, result.Record.EpochsRun,
             result.Validation.ClipLevel.Accuracy, result.Test?.ClipLevel.Accuracy);
     }

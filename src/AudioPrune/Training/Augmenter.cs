@@ -9,14 +9,14 @@ namespace AudioPrune.Training;
 internal sealed class Augmenter(AugmentationSettings settings, Shape exampleShape)
 {
     /// <summary>Masks each example in place; then mixes the batch with a shuffled copy of itself (mixup).</summary>
-    public void Apply(float[] features, float[] targets, int count, int classes, Random random)
+    public void Apply(float[] features, float[] targets, int count, int classes, Random random, float[]? teacher = null)
     {
         var size = (int)exampleShape.Elements;
         if (settings.UsesMasks)
         {
             for (var i = 0; i < count; i++) Mask(features.AsSpan(i * size, size), random);
         }
-        if (settings.UsesMixup && count > 1) Mix(features, targets, count, classes, size, random);
+        if (settings.UsesMixup && count > 1) Mix(features, targets, count, classes, size, random, teacher);
     }
 
     private void Mask(Span<float> example, Random random)
@@ -51,20 +51,26 @@ internal sealed class Augmenter(AugmentationSettings settings, Shape exampleShap
         }
     }
 
-    private void Mix(float[] features, float[] targets, int count, int classes, int size, Random random)
+    /// <summary>Mixes pairs of examples with one lambda: features, label targets and, when given, the teacher's targets alike.</summary>
+    private void Mix(float[] features, float[] targets, int count, int classes, int size, Random random, float[]? teacher)
     {
         var lambda = (float)Beta(settings.MixupAlpha, random);
         var partner = Enumerable.Range(0, count).ToArray();
         random.Shuffle(partner);
-        var originalFeatures = features.AsSpan(0, count * size).ToArray();
-        var originalTargets = targets.AsSpan(0, count * classes).ToArray();
+        Blend(features, size, count, partner, lambda);
+        Blend(targets, classes, count, partner, lambda);
+        if (teacher is not null) Blend(teacher, classes, count, partner, lambda);
+    }
+
+    /// <summary>row i = lambda row i + (1 - lambda) row partner[i], for the first <paramref name="count"/> rows of <paramref name="width"/> values.</summary>
+    private static void Blend(float[] rows, int width, int count, int[] partner, float lambda)
+    {
+        var original = rows.AsSpan(0, count * width).ToArray();
         for (var i = 0; i < count; i++)
         {
             var j = partner[i];
-            for (var k = 0; k < size; k++)
-                features[i * size + k] = lambda * originalFeatures[i * size + k] + (1 - lambda) * originalFeatures[j * size + k];
-            for (var k = 0; k < classes; k++)
-                targets[i * classes + k] = lambda * originalTargets[i * classes + k] + (1 - lambda) * originalTargets[j * classes + k];
+            for (var k = 0; k < width; k++)
+                rows[i * width + k] = lambda * original[i * width + k] + (1 - lambda) * original[j * width + k];
         }
     }
 

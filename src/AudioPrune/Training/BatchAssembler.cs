@@ -29,6 +29,20 @@ internal sealed class BatchAssembler
     public int[] Labels { get; }
     public int Count { get; private set; }
 
+    /// <summary>The teacher's probabilities for the loaded examples (N x classes), when they were loaded with them.</summary>
+    public float[]? TeacherTargets { get; private set; }
+
+    /// <summary>Loads the examples at <paramref name="indices"/> and, from <paramref name="teacher"/> (example x class, flat), their teacher targets.</summary>
+    public void Load(ReadOnlySpan<int> indices, float[]? teacher)
+    {
+        Load(indices);
+        if (teacher is null) return;
+        var classes = set.ClassNames.Count;
+        TeacherTargets ??= new float[Targets.Length];
+        for (var i = 0; i < indices.Length; i++)
+            teacher.AsSpan(indices[i] * classes, classes).CopyTo(TeacherTargets.AsSpan(i * classes, classes));
+    }
+
     public void Load(ReadOnlySpan<int> indices)
     {
         var classes = set.ClassNames.Count;
@@ -47,4 +61,8 @@ internal sealed class BatchAssembler
 
     public Tensor TargetTensor() =>
         torch.tensor(Targets.AsSpan(0, Count * set.ClassNames.Count).ToArray(), [Count, set.ClassNames.Count]);
+
+    public Tensor? TeacherTensor() => TeacherTargets is null
+        ? null
+        : torch.tensor(TeacherTargets.AsSpan(0, Count * set.ClassNames.Count).ToArray(), [Count, set.ClassNames.Count]);
 }

@@ -7,8 +7,8 @@ namespace AudioPrune.Training;
 /// <summary>Class probabilities for every example of a set, computed in evaluation mode without gradients.</summary>
 internal static class Predictor
 {
-    /// <summary>Rows of probabilities (example x class); the module is left in evaluation mode.</summary>
-    public static float[][] Probabilities(TorchGraphModule logitsModule, HeadKind head, IExampleSet set, int batchSize)
+    /// <summary>Rows of probabilities (example x class) at <paramref name="temperature"/>; the module is left in evaluation mode.</summary>
+    public static float[][] Probabilities(TorchGraphModule logitsModule, HeadKind head, IExampleSet set, int batchSize, double temperature = 1)
     {
         logitsModule.eval();
         var classes = set.ClassNames.Count;
@@ -21,7 +21,8 @@ internal static class Predictor
             using var scope = torch.NewDisposeScope();
             var count = Math.Min(batchSize, set.Count - start);
             batch.Load(indices.AsSpan(start, count));
-            var probabilities = ModelHead.Probabilities(head, logitsModule.call(batch.FeatureTensor())).contiguous();
+            var logits = logitsModule.call(batch.FeatureTensor());
+            var probabilities = ModelHead.Probabilities(head, temperature == 1 ? logits : logits / temperature).contiguous();
             var values = probabilities.data<float>().ToArray();
             for (var i = 0; i < count; i++) result[start + i] = values.AsSpan(i * classes, classes).ToArray();
         }

@@ -15,10 +15,14 @@ internal sealed class Trainer
 {
     public const string BestModelFileName = "best.safetensors";
 
+    /// <summary>Trains from <paramref name="start"/>; with distillation options, from <paramref name="teacher"/>'s probabilities too.</summary>
     public TrainingResult Fit(ModelArtifact start, DataSplits data, TrainingOptions options,
-        IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+        IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default, ModelArtifact? teacher = null)
     {
         options.Validate();
+        if ((options.Distillation is null) != (teacher is null))
+            throw new UserInputException(teacher is null ? "distillation needs a teacher model" : "a teacher was given without distillation settings");
+        if (teacher is not null) options = options with { Distillation = options.Distillation! with { Teacher = TrainingRun.TeacherFingerprint(teacher) } };
         DataChecks.EnsureTrainable(data);
         DataChecks.EnsureFits(start.Graph, data.Train, "training data");
         DataChecks.EnsureLabelsAgree(start.Labels, data.Train.ClassNames, requireSameNames: false);
@@ -41,6 +45,7 @@ internal sealed class Trainer
             ValidationExamples = data.Validation.Count,
         };
         using var run = TrainingRun.Start(state, start.Graph, initial);
+        run.UseTeacher(teacher);
         return Complete(run, data, progress, cancel);
     }
 
@@ -49,10 +54,11 @@ internal sealed class Trainer
     /// is given, it must be the network the run started from.
     /// </summary>
     public TrainingResult Resume(string runFolder, DataSplits data, IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default,
-        NetworkGraph? start = null)
+        NetworkGraph? start = null, ModelArtifact? teacher = null)
     {
         DataChecks.EnsureTrainable(data);
         using var run = TrainingRun.Resume(runFolder);
+        run.UseTeacher(teacher);
         if (start is not null && GraphJson.Serialize(start) != run.State.GraphJson)
             throw new UserInputException(
                 $"{runFolder}: the run trains another network ('{run.Graph.Name}', input {run.Graph.Input}, {run.Graph.OutputShape[0]} outputs) than the model given ('{start.Name}', input {start.Input}, {start.OutputShape[0]} outputs); resume with the model the run started from, or start a new run folder");

@@ -42,6 +42,9 @@ internal sealed record TrainingOptions
     /// <summary>Folder for the per-epoch checkpoint, the CSV log and the best model; null keeps nothing on disk.</summary>
     public string? RunFolder { get; init; }
 
+    /// <summary>Distillation from a teacher; null trains on the labels alone.</summary>
+    public DistillationSettings? Distillation { get; init; }
+
     /// <summary>How the run's energy and CO2 are estimated (<see cref="TrainingCost"/>).</summary>
     public CostSettings Cost { get; init; } = new();
 
@@ -58,6 +61,7 @@ internal sealed record TrainingOptions
         Schedule.Validate();
         Augmentation.Validate();
         Cost.Validate();
+        Distillation?.Validate();
         if (BatchSize < 1) throw new UserInputException($"batch size must be at least 1, got {BatchSize}");
         if (EvaluationBatchSize < 1) throw new UserInputException($"evaluation batch size must be at least 1, got {EvaluationBatchSize}");
         if (Epochs < 1) throw new UserInputException($"epochs must be at least 1, got {Epochs}");

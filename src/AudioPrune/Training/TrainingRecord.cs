@@ -23,4 +23,5 @@ internal sealed record TrainingRecord(
     LearningRateSchedule Schedule,
     AugmentationSettings Augmentation,
     HeadKind Head,
-    TrainingCost? Cost = null);
+    TrainingCost? Cost = null,
+    DistillationSettings? Distillation = null);

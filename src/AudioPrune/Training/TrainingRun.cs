@@ -24,6 +24,10 @@ internal sealed class TrainingRun : IDisposable
     private readonly HeadKind head;
     private WeightMap best;
 
+    /// <summary>The teacher whose probabilities the run learns from (when distilling), and those probabilities once computed.</summary>
+    private ModelArtifact? teacher;
+    private float[]? teacherTargets;
+
     private TrainingRun(RunState state, NetworkGraph graph, TorchGraphModule module, TrainingStep step, WeightMap best)
     {
         this.state = state;
@@ -66,9 +70,31 @@ internal sealed class TrainingRun : IDisposable
             });
     }
 
+    /// <summary>
+    /// Sets the teacher of a distilling run; it must be the one the run was started with (same fingerprint), so that a
+    /// resumed run learns from the same probabilities.
+    /// </summary>
+    public void UseTeacher(ModelArtifact? model)
+    {
+        var expected = Options.Distillation?.Teacher;
+        if (expected is null && model is null) return;
+        if (expected is null) throw new UserInputException("a teacher was given, but this run does not distil; drop the teacher or start a new run");
+        if (model is null) throw new UserInputException("this run distils from a teacher: give the same teacher again to resume it");
+        var fingerprint = TeacherFingerprint(model);
+        if (fingerprint != expected)
+            throw new UserInputException($"the teacher given ({fingerprint}) is not the one this run distils from ({expected}); give that teacher or start a new run");
+        teacher = model;
+    }
+
+    /// <summary>What identifies a teacher: its network and its weights.</summary>
+    public static string TeacherFingerprint(ModelArtifact model) =>
+        $"{Pruning.Planning.NetworkFingerprint.Of(model.Graph)}/{Pruning.Planning.NetworkFingerprint.OfWeights(model.Weights)}";
+
     /// <summary>Trains until the epoch budget or the patience runs out; returns the selected weights.</summary>
     public WeightMap Train(IExampleSet train, IExampleSet validation, IProgress<TrainingEvent>? progress, CancellationToken cancel)
     {
+        if (teacher is not null && Options.Distillation is { } distillation)
+            teacherTargets ??= Distillation.SoftTargets(teacher, train, distillation.Temperature, Options.EvaluationBatchSize);
         while (!state.Finished)
         {
             cancel.ThrowIfCancellationRequested();
@@ -97,13 +123,14 @@ internal sealed class TrainingRun : IDisposable
         {
             cancel.ThrowIfCancellationRequested();
             var count = Math.Min(Options.BatchSize, order.Length - b * Options.BatchSize);
-            batch.Load(order.AsSpan(b * Options.BatchSize, count));
-            augmenter.Apply(batch.Features, batch.Targets, count, train.ClassNames.Count, augmentRandom);
+            batch.Load(order.AsSpan(b * Options.BatchSize, count), teacherTargets);
+            augmenter.Apply(batch.Features, batch.Targets, count, train.ClassNames.Count, augmentRandom, batch.TeacherTargets);
             StepResult result;
             using (var features = batch.FeatureTensor())
             using (var targets = batch.TargetTensor())
+            using (var soft = batch.TeacherTensor())
             {
-                result = step.Run(features, targets);
+                result = step.Run(features, targets, soft, Options.Distillation);
             }
             if (!double.IsFinite(result.Loss)) throw Diverged(epoch, b + 1, result.Loss);
             lossSum += result.Loss * count;
@@ -156,7 +183,7 @@ internal sealed class TrainingRun : IDisposable
         Options.Init, state.BestEpoch, Options.Selection, state.BestScore, state.EpochsDone, Options.Epochs,
         state.StoppedEarly, Options.Patience, Options.DataFraction, state.TrainExamples, state.ValidationExamples,
         Options.Seed, state.Threads, Options.BatchSize, Options.Optimizer, Options.Schedule, Options.Augmentation, head,
-        TrainingCost.Of(state.History, Options.Cost));
+        TrainingCost.Of(state.History, Options.Cost), Options.Distillation);
 
     /// <summary>The selected weights as a model: the start's graph, the data's class names, its metadata plus the training record.</summary>
     public ModelArtifact BestArtifact() =>

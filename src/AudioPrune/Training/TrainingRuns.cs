@@ -15,12 +15,12 @@ internal static class TrainingRuns
 {
     /// <summary>Trains, or resumes the interrupted run when the run folder holds a checkpoint (which must be of <paramref name="model"/>'s network).</summary>
     public static TrainingResult FitOrResume(ModelArtifact model, DataSplits data, TrainingOptions options,
-        IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default)
+        IProgress<TrainingEvent>? progress = null, CancellationToken cancel = default, ModelArtifact? teacher = null)
     {
         var trainer = new Trainer();
         return options.RunFolder is { } folder && HasCheckpoint(folder)
-            ? trainer.Resume(folder, data, progress, cancel, model.Graph)
-            : trainer.Fit(model, data, options, progress, cancel);
+            ? trainer.Resume(folder, data, progress, cancel, model.Graph, teacher)
+            : trainer.Fit(model, data, options, progress, cancel, teacher);
     }
 
     public static bool HasCheckpoint(string runFolder) => File.Exists(Checkpoint.PathIn(runFolder));

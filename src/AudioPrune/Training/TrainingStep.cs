@@ -32,13 +32,18 @@ internal sealed class TrainingStep : IDisposable
         }
     }
 
-    /// <summary>Trains on (N, C, H, W) features against (N, classes) target probabilities; the module must be in training mode.</summary>
-    public StepResult Run(Tensor features, Tensor targets)
+    /// <summary>
+    /// Trains on (N, C, H, W) features against (N, classes) target probabilities and, when distilling, the teacher's
+    /// (N, classes) probabilities at the distillation temperature; the module must be in training mode.
+    /// </summary>
+    public StepResult Run(Tensor features, Tensor targets, Tensor? teacher = null, DistillationSettings? distillation = null)
     {
         using var scope = torch.NewDisposeScope();
         Optimizer.zero_grad();
         var logits = module.call(features);
-        var loss = ModelHead.Loss(head, logits, targets);
+        var loss = teacher is not null && distillation is { Weight: > 0 }
+            ? Distillation.Loss(head, logits, targets, teacher, distillation)
+            : ModelHead.Loss(head, logits, targets);
         var value = loss.item<float>();
         if (!float.IsFinite(value)) return new StepResult(value, []);
         loss.backward();

@@ -55,6 +55,30 @@ public sealed partial class ModelCommandTests(TrainedModelFixture fixture) : ICl
     }
 
     [Fact]
+    public void FinetuneDistilsFromATeacherAndRecordsIt()
+    {
+        var output = fixture.File("kd.safetensors");
+        var run = CliRunner.Run("finetune", fixture.Model, "--data", fixture.Manifest, "--out", output, "--epochs", "1", "--batch-size", "8",
+            "--threads", "1", "--cache", fixture.Cache, "--teacher", fixture.Model, "--kd-weight", "0.7", "--kd-temperature", "3");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("distillation: weight 0.7, temperature 3, teacher ", run.Output);
+        var record = JsonDocument.Parse(AudioPrune.Graph.ModelArtifact.Load(output).Metadata[AudioPrune.Graph.ModelArtifact.TrainingKey]).RootElement;
+        var kd = record.GetProperty("distillation");
+        Assert.Equal(0.7, kd.GetProperty("weight").GetDouble());
+        Assert.Equal(3, kd.GetProperty("temperature").GetDouble());
+        Assert.Contains("/", kd.GetProperty("teacher").GetString());
+
+        var alone = CliRunner.Run("finetune", fixture.Model, "--data", fixture.Manifest, "--out", fixture.File("never.safetensors"), "--kd-weight", "0.7");
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Contains("--kd-weight and --kd-temperature need --teacher MODEL", alone.Error);
+        var range = CliRunner.Run("finetune", fixture.Model, "--data", fixture.Manifest, "--out", fixture.File("never.safetensors"),
+            "--teacher", fixture.Model, "--kd-weight", "2");
+        Assert.Equal(2, range.ExitCode);
+        Assert.Contains("--kd-weight must be in [0, 1], got 2", range.Error);
+        Assert.False(File.Exists(fixture.File("never.safetensors")));
+    }
+
+    [Fact]
     public void FinetuneOnHalfTheDataRecordsTheFractionAndUsesFewerExamples()
     {
         var output = fixture.File("half.safetensors");
