@@ -9,10 +9,8 @@ namespace AudioPrune.Inference;
 /// Picks, by timing them on the batch to be run, the fastest of the module forms that compute the same outputs:
 /// the training form (channels padded to whole blocks on CPUs that have them, layout as measured for training) and
 /// the unpadded network in either layout. Which wins depends on the widths, the batch and even the process's
-/// allocation history (fresh memory pages are slow on the machines this was measured on): DCASE21_Net pruned to
-/// 11/11/22 at batch 32 ran 88 ms unpadded and channels-first against 98-102 ms padded, at batch 1 unpadded
-/// channels-first took 2.3-2.6 ms in one process and 3.3 ms in another, while 16/11/32 and pruned VGGish_Net ran
-/// fastest padded (1 thread, AVX-512). So the engine measures instead of predicting.
+/// allocation history (docs/performance.md, "Inference takes the form measured fastest"), so the engine measures
+/// instead of predicting.
 /// </summary>
 internal static class FastestTorchModule
 {

@@ -9,7 +9,7 @@ namespace AudioPrune.Pruning;
 /// <summary>
 /// Scores a channel group with a criterion that scores one filter bank: each source conv's filters for the group's
 /// channels form a bank (rows in group order), the criterion scores every bank alone, and the verdicts are combined
-/// (docs/method-groups.md). Score criteria: channel k scores sum_m s_m[k] / mean(s_m), each member normalised by its
+/// (docs/method.md, sections 2 and 3). Score criteria: channel k scores sum_m s_m[k] / mean(s_m), each member normalised by its
 /// mean score so that wide and narrow layers weigh alike. Similarity criteria: the group's distance matrix is the
 /// mean of the members' cosine-distance matrices, and the greedy pass runs on it. A group of one member is that
 /// member's verdict unchanged, bit for bit: a plain conv layer is pruned exactly as it was before groups existed.

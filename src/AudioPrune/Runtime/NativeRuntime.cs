@@ -55,8 +55,8 @@ internal static class NativeRuntime
     /// <summary>
     /// Turns off libtorch's NNPACK convolutions; call once libtorch is loaded. libtorch tries NNPACK for small
     /// convolutions it does not give oneDNN (VGGish_Net's last layers at batch 1), and where NNPACK cannot start
-    /// (the project's EPYC machines: "Unsupported hardware") it logs a warning on every such call and falls back to
-    /// its own kernel, so NNPACK never ran here; the library's tests and benchmarks run without it. TorchSharp has no
+    /// ("Unsupported hardware", docs/platform.md item 4) it logs a warning on every such call and falls back to its
+    /// own kernel, so NNPACK never ran there; the library's tests and benchmarks run without it. TorchSharp has no
     /// switch for it, so this calls libtorch's own setter; where its symbols are missing nothing changes but the
     /// warnings.
     /// </summary>

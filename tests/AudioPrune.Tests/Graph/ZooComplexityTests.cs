@@ -4,7 +4,7 @@ using AudioPrune.Zoo;
 
 namespace AudioPrune.Tests.Graph;
 
-/// <summary>The reference networks' published sizes (METHOD.md section 6), computed from the graphs.</summary>
+/// <summary>The reference networks' published sizes (docs/conventions.md, "Reference networks"), computed from the graphs.</summary>
 public sealed class ZooComplexityTests
 {
     [Fact]

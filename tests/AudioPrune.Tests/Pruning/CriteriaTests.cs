@@ -6,7 +6,7 @@ using AudioPrune.Pruning.Numerics;
 
 namespace AudioPrune.Tests.Pruning;
 
-/// <summary>Every criterion on hand-made weights whose answers follow from METHOD.md by hand.</summary>
+/// <summary>Every criterion on hand-made weights whose answers follow from docs/method.md and the papers by hand.</summary>
 public sealed class CriteriaTests
 {
     [Fact]

@@ -20,15 +20,12 @@ internal enum ActivationLayout
 internal static class ActivationLayouts
 {
     /// <summary>
-    /// Channels-last where it was measured faster: on CPUs whose oneDNN kernels use 16-channel blocks (AVX-512), for
-    /// plain convolutional networks whose every feature map fills whole blocks. There, channels-first feature maps
-    /// are reordered into blocks and back around every convolution (about a fifth of a DCASE21_Net training step);
-    /// channels-last ones are read and written directly. DCASE21_Net at 16/16/32 trained 10-20 % faster per step on
-    /// 1 and 2 threads and ran inference 10-30 % faster; VGGish_Net trained 15 % faster and CNN14 no slower. At
-    /// pruned widths (11/11/22, 12/12/24) libtorch's channels-last batch norm runs partly scalar and the step was
-    /// 1.6-2.3x slower; the module pads such widths to whole blocks first (<see cref="ChannelPadding"/>), and what
-    /// cannot be padded stays channels-first, as every network does on CPUs without AVX-512, where an earlier
-    /// measurement found channels-last training slower.
+    /// Channels-last where it was measured faster (docs/performance.md, "Training speed"): on CPUs whose oneDNN
+    /// kernels use 16-channel blocks (AVX-512), for plain convolutional networks whose every feature map fills whole
+    /// blocks, because there channels-first maps are reordered into blocks and back around every convolution while
+    /// channels-last ones are read and written directly. Pruned widths would hit libtorch's partly scalar
+    /// channels-last batch norm, so the module pads them to whole blocks first (<see cref="ChannelPadding"/>); what
+    /// cannot be padded stays channels-first, as every network does on CPUs without AVX-512.
     /// </summary>
     public static ActivationLayout For(NetworkGraph graph, int channelBlock)
     {

@@ -4,14 +4,11 @@ using static TorchSharp.torch;
 namespace AudioPrune.Graph.Torch;
 
 /// <summary>
-/// A convolution whose summed-over channel axis never ends in a partial block of oneDNN's blocked layout. On the
-/// project's AMD EPYC machines with AVX-512, libtorch 2.10's oneDNN (3.7.1) kernels returned wrong, sometimes NaN,
-/// results wherever the channels they sum over end in a partial block of 16 (of 8 under an AVX2 cap): the forward
-/// pass of a layer with more than 16 input channels that are not a multiple of 16 (22 to 11: off by 0.9; 45 to 45:
-/// NaN), and the input gradient of every layer whose filters are not a multiple of 16 (the backward pass sums over
-/// filters: 11 to 11 off by 1.8, 8 to 8 NaN). Layers below 16 input channels read the plain layout and were exact,
-/// as were the weight gradients and grouped convolutions. Zero channels added up to the block make every block
-/// whole, which is what the blocked layout stores anyway, and the results were exact again (within 1e-5 of float64).
+/// A convolution whose summed-over channel axis never ends in a partial block of oneDNN's blocked layout, because
+/// libtorch's AVX-512 oneDNN kernels return wrong, sometimes NaN, results for such a partial block (docs/platform.md,
+/// item 3): the forward pass of a layer with more than 16 input channels that are not a multiple of 16, and the input
+/// gradient of every layer whose filters are not a multiple of 16 (the backward pass sums over filters). Zero
+/// channels added up to the block make every block whole, which is what the blocked layout stores anyway.
 /// </summary>
 internal static class BlockAlignedConvolution
 {

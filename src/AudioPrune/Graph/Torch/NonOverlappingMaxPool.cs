@@ -8,12 +8,11 @@ namespace AudioPrune.Graph.Torch;
 
 /// <summary>
 /// Max pooling whose windows tile the input (kernel = stride, no padding), as DCASE21_Net's 5x5 and 4x100 and
-/// VGGish_Net's 2x2 pools are. libtorch's CPU kernel scans each window element by element and took 45-50 ms for
-/// DCASE21_Net's 5x5 pool at batch 32 on one AVX-512 core (19 ms on two); this one takes the column maxima of a row of
-/// windows with SIMD, then each window's maximum among its columns, in 11-17 ms (VGGish_Net's 2x2 pools: 15 against
-/// 35 ms). It picks the same element libtorch does, so values and gradients are identical: the first maximum in
-/// row-major order, or the last NaN when the window holds one. The backward pass scatters the upstream gradient to
-/// those elements, as libtorch's does.
+/// VGGish_Net's 2x2 pools are. libtorch's CPU kernel scans each window element by element; this one takes the column
+/// maxima of a row of windows with SIMD, then each window's maximum among its columns, which is faster
+/// (docs/performance.md, "Max pooling"). It picks the same element libtorch does, so values and gradients are
+/// identical: the first maximum in row-major order, or the last NaN when the window holds one. The backward pass
+/// scatters the upstream gradient to those elements, as libtorch's does.
 /// </summary>
 internal sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFunction<NonOverlappingMaxPool>
 {
@@ -35,7 +34,7 @@ internal sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFuncti
 
     /// <summary>
     /// The pooled (N, C, H / kh, W / kw) of a float32 (N, C, H, W) input on the CPU. Without a gradient to compute it
-    /// skips the autograd function, whose own cost per call (about 0.9 ms) exceeded the kernel's at batch 1.
+    /// skips the autograd function, whose own cost per call exceeded the kernel's at batch 1.
     /// </summary>
     public static Tensor Run(Tensor input, Size2 kernel)
     {
@@ -92,7 +91,7 @@ internal sealed unsafe class NonOverlappingMaxPool : autograd.SingleTensorFuncti
 
     /// <summary>
     /// One plane after the other on the calling thread: with two threads, libtorch's OpenMP worker spins on the other
-    /// core after each of its parallel operations, and a second .NET thread gained nothing there (10.4 against 11.0 ms).
+    /// core after each of its parallel operations, and a second .NET thread gained nothing there.
     /// </summary>
     private static void PoolPlanes(float* input, float* output, long* indices, int planeCount, PlaneShape shape)
     {

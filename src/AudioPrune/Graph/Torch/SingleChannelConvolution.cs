@@ -7,10 +7,9 @@ namespace AudioPrune.Graph.Torch;
 /// <summary>
 /// A stride-1 convolution over a one-channel input (the first layer of a log-mel network) whose weight gradient
 /// is computed as one convolution of the input with the upstream gradient, batch as the reduced channel axis.
-/// libtorch's own weight-gradient kernel for one input channel is slow for large kernels: DCASE21_Net's 7x7
-/// first layer (16 filters, 40x500, batch 32) took 143 ms forward and backward on one AVX2 core, 113 ms this way.
-/// For small kernels or many filters the trick loses (3x3 with 16 filters: 46 against 63 ms; 7x7 with 64: 531
-/// against 827 ms), so only kernels of at least 25 taps with at most 32 filters use it.
+/// libtorch's own weight-gradient kernel for one input channel is slow for large kernels, but for small kernels or
+/// many filters the trick loses (docs/performance.md, "First layer without AVX-512"), so only kernels of at least 25
+/// taps with at most 32 filters use it.
 /// The forward pass is libtorch's; the input gets no gradient, so the layer must read the network input.
 /// </summary>
 internal sealed class SingleChannelConvolution : autograd.SingleTensorFunction<SingleChannelConvolution>

@@ -3,7 +3,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Interop.Keras;
 
 /// <summary>
-/// Moves Keras (channels-last) weight tensors into the PyTorch layout the graph uses (METHOD.md section 4).
+/// Moves Keras (channels-last) weight tensors into the PyTorch layout the graph uses (docs/method.md section 10).
 /// </summary>
 internal static class ChannelsLastLayout
 {

@@ -8,23 +8,22 @@ namespace AudioPrune.Interop.Onnx;
 /// (8 with AVX2, 16 with AVX-512) and pad a layer's filters up to a whole number of blocks. Two exact rewrites:
 /// <list type="bullet">
 /// <item><b>Input chunks.</b> The blocked kernels take an input whose channel count is a multiple of B, or below
-/// B; any other count (a pruned 11 with B = 8) falls back to im2col and GEMM, which ran DCASE21_Net's 11-to-11
-/// 7x7 layer at 5.9 ms on an AVX2 core. Split into a multiple of B and a remainder, each chunk's convolution is
-/// blocked and the partial outputs are added.</item>
+/// B; any other count (a pruned 11 with B = 8) falls back to the slower im2col and GEMM. Split into a multiple of B
+/// and a remainder, each chunk's convolution is blocked and the partial outputs are added.</item>
 /// <item><b>Row folding.</b> With a fold of r, output row r g + i of filter o becomes row g of filter o r + i of one
 /// convolution with row stride r and a kernel r - 1 rows taller (that filter's kernel moved down i rows, zeros
 /// around it), interleaved back after. Folding multiplies the filters, which fills the padded blocks and the
 /// kernel's register tile, at the price of the zeros in the taller kernel.</item>
 /// </list>
-/// The fold is the one with the lowest <see cref="Cost"/>; see there for the measurements behind it.
+/// The fold is the one with the lowest <see cref="Cost"/>; docs/performance.md ("ONNX convolution layout") has the
+/// measurements behind it.
 /// <see cref="FilterBlock"/> is the layout's channel block (0 for plain).
 /// </summary>
 internal sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> InputChunks, int FilterBlock = 0)
 {
     /// <summary>
     /// The folds tried, in order of preference when two cost the same. Rows only: interleaving folded rows back
-    /// moves whole rows, but folded columns are scattered one number at a time, which cost more than the fold saved
-    /// (a 2 x 2 fold's DepthToSpace took 320-360 us per DCASE21_Net layer on AVX-512, a row interleave 40-120 us).
+    /// moves whole rows, but folded columns are scattered one number at a time, which cost more than the fold saved.
     /// </summary>
     private static readonly int[] RowFolds = [1, 2, 4];
 
@@ -48,11 +47,10 @@ internal sealed record ConvolutionPlan(int RowFold, IReadOnlyList<ChannelRange> 
     /// <summary>
     /// Relative time per output position of the layer folded by <paramref name="rowFold"/>, in multiply-adds of the
     /// blocked kernel. The kernel really does the multiply-adds of filters padded to whole blocks and of the taller
-    /// kernel, shared by the folded rows, and runs slower when it gets too few output blocks to fill its register
-    /// tile: on an AVX2 core (B = 8) the 16-to-16 7x7 layer of DCASE21_Net ran 8.4 ms with 2 blocks and 5.9 ms folded
-    /// to 4 blocks with 14 % more multiply-adds (at least 1.5x per multiply-add); on AVX-512 (B = 16) one block ran
-    /// 1.35x slower per multiply-add than 2, 3 or 4 (11-to-11 and 16-to-16 7x7 layers at 40 x 500). A fold also pays
-    /// for its interleave: moving an output number took 0.2-0.4 ns on AVX-512, a multiply-add about 10 ps there.
+    /// kernel, shared by the folded rows, and runs slower per multiply-add when it gets too few output blocks to fill
+    /// its register tile (at most two blocks of 8, or one of 16), which the penalty charges; a fold also pays for its
+    /// interleave (<see cref="InterleaveCostPerNumber"/>). Both constants are measured (docs/performance.md, "ONNX
+    /// convolution layout").
     /// </summary>
     public static double Cost(Conv2dNode conv, int rowFold, ConvolutionLayout layout)
     {

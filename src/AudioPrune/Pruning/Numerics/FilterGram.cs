@@ -61,7 +61,7 @@ internal static class FilterGram
             var (v0, v1) = Vector256.Widen(Vector256.LoadUnsafe(ref p));
             var v58 = Vector256.WidenLower(Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref p, 5)), Vector128<float>.Zero));
             // Taps are broadcast from the widened vectors: a scalar float-to-double conversion per tap would chain
-            // the iterations through its register (it merges into the old value) and ran three times slower.
+            // the iterations through its register (it merges into the old value), which was measured slower.
             var x0 = Broadcast(v0, 0);
             a00 = Vector256.FusedMultiplyAdd(x0, v0, a00);
             a01 = Vector256.FusedMultiplyAdd(x0, v1, a01);

@@ -9,8 +9,8 @@ namespace AudioPrune.Pruning.Numerics;
 /// Nystrom product C = P P[:,L]^T of a "flatten" layer (2048 rows of 18432 weights against 64 landmarks in CNN14).
 /// A blocked SIMD kernel: per chunk of k, a block of rows and the landmarks (padded to a multiple of four) are
 /// widened to double, and each step of four k feeds two rows x four landmarks = eight fused multiply-adds from six
-/// loads. The layer's weights are read from memory once (the landmarks once per block). On CNN14's widest layer
-/// this ran about 1.6x faster here than libtorch's float64 BLAS on a double copy of the layer (which costs 150 MB).
+/// loads. The layer's weights are read from memory once (the landmarks once per block), which beat libtorch's
+/// float64 BLAS on a double copy of the layer (docs/performance.md, "Pruning kernels").
 /// </summary>
 internal static class FloatRowProducts
 {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace AudioPrune.Pruning.Numerics;
 
-/// <summary>Computes the prototypes of METHOD.md section 1.1.</summary>
+/// <summary>Computes the filter prototypes of the similarity criteria (docs/method.md section 7; Interspeech 2022).</summary>
 internal static class Prototypes
 {
     /// <summary>Size below which an entry of the unit vector V[:,0] counts as zero (V[0,0] = 0 is the degenerate case).</summary>
@@ -154,7 +154,7 @@ internal static class Prototypes
 
     /// <summary>
     /// rows[t * C + c] = x[c * taps + t] in double: the filter's tap rows. Unchecked references, because this touches
-    /// every weight of the layer and bounds checks on two computed indices per element doubled its cost.
+    /// every weight of the layer and bounds checks on two computed indices per element added much to its cost.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(ReadOnlySpan<float> x, int taps, int channels, double[] rows)

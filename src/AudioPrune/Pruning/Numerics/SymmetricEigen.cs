@@ -262,7 +262,7 @@ internal static class SymmetricEigen
 
     /// <summary>
     /// sqrt(x^2 + y^2): the plain formula when the squares neither overflow nor underflow (always, for Gram matrices
-    /// of float weights), else double.Hypot, whose scaling costs a third of the QL step's time.
+    /// of float weights), else double.Hypot, whose scaling took a large share of the QL step's time.
     /// </summary>
     private static double Hypot(double x, double y)
     {

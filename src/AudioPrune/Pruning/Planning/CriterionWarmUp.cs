@@ -4,9 +4,9 @@ namespace AudioPrune.Pruning.Planning;
 
 /// <summary>
 /// Runs a criterion once, untimed, on the first few filters of a layer, so that the importance times a plan records
-/// measure the computation and not the one-time compilation of its code in this process. Without it the first
-/// criterion of a study carried that cost alone: DCASE21_Net's similarity selection recorded 26.9 ms when it ran
-/// first, against about 1 ms warm, and looked slower than the Nystrom approximation that ran after it.
+/// measure the computation and not the one-time compilation of its code in this process: without it the first
+/// criterion of a study carried that cost alone and looked slower than those after it (docs/performance.md,
+/// "Allocation and warm-up").
 /// </summary>
 internal static class CriterionWarmUp
 {

@@ -5,10 +5,10 @@ using AudioPrune.Pruning.Dependency;
 namespace AudioPrune.Pruning.Surgery;
 
 /// <summary>
-/// Rebuilds a network without the pruned channels of some channel groups (METHOD.md section 4, generalised in
-/// docs/method-groups.md). Every member of a pruned group is cut consistently: each member tensor loses the units of
-/// the pruned channels, each parameter axis declared to follow a member tensor is sliced to the kept units, and each
-/// node's channel rule refits its sizes. Groups that cannot be pruned (reaching the network output, an unsupported
+/// Rebuilds a network without the pruned channels of some channel groups (docs/method.md, sections 1 and 4). Every
+/// member of a pruned group is cut consistently: each member tensor loses the units of the pruned channels, each
+/// parameter axis declared to follow a member tensor is sliced to the kept units, and each node's channel rule
+/// refits its sizes. Groups that cannot be pruned (reaching the network output, an unsupported
 /// node, a non-depthwise grouped conv) are refused with the reason. The new graph is validated by construction.
 /// </summary>
 internal static class NetworkSurgery

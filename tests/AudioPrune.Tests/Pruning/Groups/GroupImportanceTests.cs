@@ -7,7 +7,7 @@ using AudioPrune.Zoo;
 
 namespace AudioPrune.Tests.Pruning.Groups;
 
-/// <summary>Group scores: one member is today's verdict bit for bit; two members combine as docs/method-groups.md says.</summary>
+/// <summary>Group scores: one member is today's verdict bit for bit; two members combine as docs/method.md says.</summary>
 public sealed class GroupImportanceTests
 {
     public static TheoryData<string> Criteria => new(CriterionCatalog.Names);
