@@ -16,7 +16,7 @@ internal sealed record CostSettings(double WattsPerCore = CostSettings.DefaultWa
     /// <summary>An assumption, not a measurement: a server CPU's rated power divided by its cores is of this order.</summary>
     public const double DefaultWattsPerCore = 10;
 
-    /// <summary>The world's electricity in 2022 (Ember, Global Electricity Review 2023).</summary>
+    /// <summary>The world's average carbon intensity of electricity (docs/studies.md, "Training cost", names the source).</summary>
     public const double DefaultGramsPerKwh = 436;
 
     public const string DefaultPowercapRoot = "/sys/class/powercap";
@@ -48,7 +48,7 @@ internal sealed record TrainingCost(double WallSeconds, double CpuSeconds, doubl
             measured ? null : settings.WattsPerCore);
     }
 
-    /// <summary>One line for people: "12.3 s, 20.1 s CPU, 0.056 Wh estimated from CPU time at 10 W per core, 0.024 g CO2 at 436 g/kWh".</summary>
+    /// <summary>One line for people: wall and CPU time, the energy and how it was found, the CO2 and the intensity used.</summary>
     public string Describe()
     {
         var source = EnergySource == Rapl ? "measured by RAPL" : FormattableString.Invariant($"estimated from CPU time at {WattsPerCore:0.##} W per core");
