@@ -33,6 +33,20 @@ internal static class CommonOptions
         },
     };
 
+    /// <summary>--test-fold: the fold a dataset with folds (ESC-50, UrbanSound8K, a manifest's fold column) tests on.</summary>
+    public static Option<int?> TestFold() => new("--test-fold")
+    {
+        Description = "For a dataset with folds: test on this fold (default the last); the k-fold protocol runs each fold in turn",
+        HelpName = "K",
+    };
+
+    /// <summary>--validation-fold: the fold that selects the epoch (default the last fold that is not the test fold).</summary>
+    public static Option<int?> ValidationFold() => new("--validation-fold")
+    {
+        Description = "For a dataset with folds: select the epoch on this fold (default the last fold other than the test fold)",
+        HelpName = "K",
+    };
+
     public static Option<string?> JsonOut() => new("--json")
     {
         Description = $"Also write the result as JSON to this file, or with '{CommandPaths.StandardOutput}' to standard output (every other line then goes to standard error)",

@@ -24,6 +24,8 @@ internal static class EvaluateCommand
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder", HelpName = "DIR" };
         var threads = new Option<int>("--threads") { Description = "Inference and feature threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var jsonOption = CommonOptions.JsonOut();
+        var testFold = CommonOptions.TestFold();
+        var validationFold = CommonOptions.ValidationFold();
         var command = new Command("evaluate", """
             Score a model on a split of a dataset: accuracy, balanced accuracy, log-loss, per-class accuracy and the
             confusion matrix at clip level (mean of a clip's segment probabilities), mAP for sigmoid heads, and the
@@ -34,7 +36,7 @@ internal static class EvaluateCommand
               audioprune evaluate pruned.safetensors --data TAU-2020-mobile --engine onnx
               audioprune evaluate pruned.onnx --data TAU-2020-mobile
               audioprune evaluate finetuned.safetensors --data TAU-2020-mobile --json -
-            """) { model, data, split, engine, preset, cache, threads, jsonOption };
+            """) { model, data, split, engine, preset, cache, threads, jsonOption, testFold, validationFold };
         command.SetAction(parse =>
         {
             var engineName = EngineOption.Checked(parse.GetValue(engine));
@@ -49,7 +51,11 @@ internal static class EvaluateCommand
                 .Output("--json", json.Target, standardOutput: true).OutputFolder("--cache", parse.GetValue(cache)).Check();
             var (artifact, runner) = RunnableModel.Open(modelName, engineName, threadCount);
             using var _ = runner;
-            using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions { CacheDirectory = parse.GetValue(cache), Threads = threadCount, Warning = TrainingFlags.Warnings(parse) },
+            using var loaded = ModelData.Load(artifact, dataRoot, new DatasetLoadOptions
+                {
+                    CacheDirectory = parse.GetValue(cache), Threads = threadCount, Warning = TrainingFlags.Warnings(parse),
+                    Splits = new SplitOptions { TestFold = parse.GetValue(testFold), ValidationFold = parse.GetValue(validationFold) },
+                },
                 reuseModelNormalization: true, parse.GetValue(preset));
             var set = splitName switch { SplitNames.Train => loaded.Splits.Train, SplitNames.Validation => loaded.Splits.Validation, _ => loaded.Splits.Test };
             if (set.Count == 0) throw new UserInputException($"{dataRoot}: the {splitName} split has no examples");

@@ -53,10 +53,14 @@ internal sealed class TrainingFlags
         DefaultValueFactory = _ => CostSettings.DefaultGramsPerKwh,
     };
 
+    public Option<int?> TestFold { get; } = CommonOptions.TestFold();
+
+    public Option<int?> ValidationFold { get; } = CommonOptions.ValidationFold();
+
     public IEnumerable<Option> All =>
     [
         Data, Out, Preset, Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Schedule, Patience, Select,
-        Mixup, SpecAugment, Seed, Threads, Cache, Run, Resume, WattsPerCore, GramsPerKwh,
+        Mixup, SpecAugment, Seed, Threads, Cache, Run, Resume, WattsPerCore, GramsPerKwh, TestFold, ValidationFold,
     ];
 
     public string RunFolder(ParseResult parse) => parse.GetValue(Run) ?? parse.GetValue(Out)! + ".run";
@@ -123,7 +127,7 @@ internal sealed class TrainingFlags
     {
         CacheDirectory = parse.GetValue(Cache),
         Threads = parse.GetValue(Threads),
-        Splits = splits,
+        Splits = splits with { TestFold = parse.GetValue(TestFold), ValidationFold = parse.GetValue(ValidationFold) },
         Warning = Warnings(parse),
     };
 

@@ -37,6 +37,10 @@ internal static class SplitPlanner
             train = entries.Where(e => e.Fold != testFold && e.Fold != validationFold).ToList();
             method.Add($"folds (test fold {testFold}, validation fold {validationFold}, training the other {folds.Length - 2})");
         }
+        else if (options.TestFold is not null || options.ValidationFold is not null)
+        {
+            throw new UserInputException($"{dataset.Root}: this dataset has no folds (at least 3, on every file), so {{@TestFold}} and {{@ValidationFold}} do not apply");
+        }
         else
         {
             (train, test) = Holdout(entries, options.TestFraction, options.Seed);
