@@ -17,13 +17,16 @@ public static class Criteria
 
     /// <summary>
     /// The similarity criterion on a Nystrom approximation of the similarity matrix from <paramref name="landmarks"/>
-    /// filters (null: the prototype dimension), of rank <paramref name="rank"/> (null: the landmark count).
+    /// filters (null: the prototype dimension, at most the filter count), of rank <paramref name="rank"/> (null: the landmark count).
     /// </summary>
     public static IFilterImportance Nystrom(int? landmarks = null, LandmarkChoice choice = LandmarkChoice.First, int? rank = null,
         int seed = 0, Representation prototype = Representation.Rank1) =>
         Create("nystrom", new CriterionOptions { Representation = prototype, Landmarks = landmarks, LandmarkChoice = choice, Rank = rank, Seed = seed });
 
-    /// <summary>Operator norm of each filter's (kh*kw x C) matrix: its largest singular value.</summary>
+    /// <summary>
+    /// The TASLP 2025 operator-norm criterion: each filter's projections on every input channel's dominant (centred)
+    /// direction, summed over channels and squared.
+    /// </summary>
     public static IFilterImportance OperatorNorm() => Create("opnorm", new CriterionOptions());
 
     /// <summary>Sum of absolute weights (Li et al.).</summary>

@@ -10,7 +10,7 @@ namespace AudioPrune.Audio;
 
 /// <summary>
 /// Everything that decides the log-mel features a network sees. Named presets reproduce the published front
-/// ends (docs/method.md section 10); every field can be overridden. Serialises to JSON for the model artifact
+/// ends (docs/method.md, "Reference networks"); every field can be overridden. Serialises to JSON for the model artifact
 /// (<see cref="ModelArtifact.FrontEndKey"/>), and its <see cref="Hash"/> keys the feature cache.
 /// </summary>
 internal sealed record FrontEndSettings

@@ -8,7 +8,7 @@ namespace AudioPrune.Zoo;
 internal sealed record ZooModel(string Name, string Description, NetworkGraph Graph, string FrontEndPreset, IReadOnlyList<string> Labels);
 
 /// <summary>
-/// The reference networks of the papers, exactly as published (docs/method.md section 10, docs/conventions.md):
+/// The reference networks of the papers, exactly as published (docs/method.md, "Reference networks", docs/conventions.md):
 /// dcase21 (DCASE 2021 Task 1A baseline), vggish (VGGish_Net), cnn14 (PANNs), and the smaller PANNs cnn10 and cnn6;
 /// and two networks with couplings: EfficientAT's MobileNetV3 at widths 0.4, 0.5, 1.0 and 4.0 (mn04, mn05, mn10,
 /// mn40; inverted residuals, depthwise convs, squeeze-excitation) and CP-ResNet (cpresnet; residual stages).

@@ -3,7 +3,7 @@ using AudioPrune.Graph;
 namespace AudioPrune.Interop.Keras;
 
 /// <summary>
-/// Moves Keras (channels-last) weight tensors into the PyTorch layout the graph uses (docs/method.md section 10).
+/// Moves Keras (channels-last) weight tensors into the PyTorch layout the graph uses (docs/method.md, "Reference networks").
 /// </summary>
 internal static class ChannelsLastLayout
 {

@@ -1,7 +1,7 @@
 namespace AudioPrune.Pruning.Numerics;
 
 /// <summary>
-/// The similarity method's selection (docs/method.md section 8; Interspeech 2022) on a cosine-distance matrix:
+/// The similarity method's selection (docs/method.md, `similarity`; Interspeech 2022) on a cosine-distance matrix:
 /// nearest neighbours, the greedy keep-and-mark pass, and the repeated pass that reaches a target count.
 /// </summary>
 internal static class GreedySimilarity

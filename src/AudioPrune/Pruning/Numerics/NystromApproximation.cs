@@ -1,7 +1,7 @@
 namespace AudioPrune.Pruning.Numerics;
 
 /// <summary>
-/// S~ = C pinv_k(W_L) C^T (docs/method.md section 9; ICASSP 2023) computed as B B^T with B = C Q_k Lambda_k^(-1/2), so the work is
+/// S~ = C pinv_k(W_L) C^T (docs/method.md, `nystrom`; ICASSP 2023) computed as B B^T with B = C Q_k Lambda_k^(-1/2), so the work is
 /// n*m*d for C plus n*n*k for the product, instead of n*n*d for the exact matrix.
 /// </summary>
 internal static class NystromApproximation

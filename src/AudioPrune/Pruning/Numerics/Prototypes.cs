@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace AudioPrune.Pruning.Numerics;
 
-/// <summary>Computes the filter prototypes of the similarity criteria (docs/method.md section 7; Interspeech 2022).</summary>
+/// <summary>Computes the filter prototypes of the similarity criteria (docs/method.md, `similarity`; Interspeech 2022).</summary>
 internal static class Prototypes
 {
     /// <summary>Size below which an entry of the unit vector V[:,0] counts as zero (V[0,0] = 0 is the degenerate case).</summary>
