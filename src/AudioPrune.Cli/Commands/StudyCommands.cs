@@ -58,7 +58,7 @@ internal static class StudyCommands
         {
             var folder = new StudyFolder(parse.GetValue(dir)!);
             var results = StudyReport.Write(folder, Path.GetFileName(folder.Root));
-            output.WriteLine($"report: {folder.Report} ({results.Rows.Count} rows, {results.Plots.Count} plots)");
+            output.WriteLine($"wrote {folder.Report} ({results.Rows.Count} rows, {results.Plots.Count} plots)");
             return CliApp.Ok;
         });
         return command;
@@ -76,8 +76,8 @@ internal static class StudyCommands
         new StudyRunner(study, folder, Log).Run();
         var results = StudyReport.Write(folder, study.Name);
         Log($"finished in {(DateTime.UtcNow - started).TotalMinutes:0.0} min");
-        output.WriteLine($"report: {folder.Report}");
-        output.WriteLine($"results: {folder.Results} ({results.Rows.Count} rows, {results.Plots.Count} plots)");
+        output.WriteLine($"wrote {folder.Report}");
+        output.WriteLine($"wrote {folder.Results} ({results.Rows.Count} rows, {results.Plots.Count} plots)");
         return CliApp.Ok;
     }
 }

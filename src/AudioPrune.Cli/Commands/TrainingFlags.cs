@@ -184,8 +184,8 @@ internal sealed class TrainingFlags
         output.WriteLine($"validation accuracy {result.Validation.ClipLevel.Accuracy:P2}" +
                          (result.Test is { } test ? $", test accuracy {test.ClipLevel.Accuracy:P2}" : ", no test split"));
         if (result.Record.Cost is { } cost) output.WriteLine($"training cost: {cost.Describe()}");
-        output.WriteLine($"model: {outPath}");
-        output.WriteLine($"log: {Path.Combine(options.RunFolder!, TrainingLog.FileName)}");
+        output.WriteLine($"wrote {outPath}");
+        output.WriteLine($"wrote {Path.Combine(options.RunFolder!, TrainingLog.FileName)} (the training log; the checkpoint and best model are beside it)");
         return result;
     }
 

@@ -18,7 +18,7 @@ public sealed class StudyRunTests
         var outDir = dir.File("qs");
         var result = CliRunner.Run("quickstart", "--small", "--out", outDir);
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Contains($"report: {Path.Combine(outDir, "report.md")}", result.Output);
+        Assert.Contains($"wrote {Path.Combine(outDir, "report.md")}", result.Output);
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
         var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
