@@ -60,7 +60,7 @@ for file in pruned.safetensors plan.json; do
 done
 
 # The package's build step must have fixed TorchSharp's native shim in the app's output: fixing a copy changes nothing.
-shim="$(find "$work/app/bin" -name libLibTorchSharp.so | head -1)"
+shim="$(find "$work/app/bin" -name libLibTorchSharp.so -print -quit)"
 [ -n "$shim" ] || { echo "check-packages: the app's output has no libLibTorchSharp.so" >&2; exit 1; }
 mkdir -p "$work/shim" && cp "$shim" "$work/shim/"
 bash "$root/build/fix-libtorchsharp.sh" "$work/shim"
