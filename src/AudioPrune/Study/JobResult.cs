@@ -7,6 +7,8 @@ internal static class JobKinds
     public const string Baseline = "baseline";
     public const string Prune = "prune";
     public const string Finetune = "finetune";
+    /// <summary>The unpruned parent fine-tuned with the pruned models' schedule.</summary>
+    public const string Control = "control";
 }
 
 /// <summary>

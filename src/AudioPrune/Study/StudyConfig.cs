@@ -57,6 +57,8 @@ internal sealed record StudyConfig
     public IReadOnlyList<InitMode> Inits { get; init; } = [InitMode.Pruned];
     public IReadOnlyList<int> Seeds { get; init; } = [0];
     public required TrainStage Finetune { get; init; }
+    /// <summary>Whether the unpruned parent is fine-tuned with the same schedule, per data fraction and seed, as the control arm.</summary>
+    public bool Control { get; init; } = true;
 
     public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
     public LatencySettings Latency { get; init; } = new(Runs: 30, Warmup: 5);

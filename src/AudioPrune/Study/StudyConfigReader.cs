@@ -35,6 +35,7 @@ internal static class StudyConfigReader
             Inits = root.Strings("inits", ["pruned"]).Select(i => Init(root, i)).ToArray(),
             Seeds = root.Ints("seeds", [0], 0),
             Finetune = Stage(root.Section("finetune"), defaultEpochs: 30),
+            Control = root.Bool("control", true),
             Threads = root.Int("threads", Math.Max(1, Environment.ProcessorCount), 1, 256),
         };
         var prune = root.Section("prune");

@@ -19,7 +19,7 @@ internal static class StudyReport
 
     public sealed record Results(
         string Study, string Generated, string Machine, IReadOnlyDictionary<string, string> Conventions,
-        IReadOnlyList<StudyRow> Rows, IReadOnlyList<JobResult> Jobs, IReadOnlyList<string> Plots);
+        IReadOnlyList<StudyRow> Rows, IReadOnlyList<Comparison> Comparisons, IReadOnlyList<JobResult> Jobs, IReadOnlyList<string> Plots);
 
     public static Results Write(StudyFolder folder, string studyName)
     {
@@ -35,23 +35,32 @@ internal static class StudyReport
                 ["macs"] = ComplexityReport.MacConvention,
                 ["parameters"] = ComplexityReport.ParameterConvention,
                 ["selection"] = SelectionConvention,
-                ["accuracy"] = "Clip-level test accuracy (mean of segment probabilities per clip); mean and sample standard deviation over seeds.",
+                ["accuracy"] = "Clip-level test accuracy (mean of segment probabilities per clip); mean over seeds with its 95 % Student t interval and sample standard deviation (the plots' error bars).",
+                [ComparisonsKey] = "Comparisons: test accuracy of arm a minus arm b, in percentage points in the report, over runs paired by seed: the mean difference, its 95 % paired t interval and n, the number of pairs. "
+                    + "The unpruned control is the parent fine-tuned with the pruned arms' schedule. Better or worse when the interval excludes zero; otherwise this many seeds cannot tell the two apart, which is not evidence that they are equal.",
                 ["latency"] = "Median of timed runs after warm-up; speed-up = parent latency / model latency, measured in the same run; executed MACs ratio = parent / model multiply-adds that the latency engine's kernels really do (filters padded to whole channel blocks, folded kernels).",
                 ["importance"] = "Importance: time to score the pruned layers and choose their kept filters, after an untimed warm-up of the criterion on a few filters (its code compiled first), so criteria compare fairly whichever ran first.",
             },
-            rows, jobs, plots);
+            rows, StudyComparisons.Of(rows), jobs, plots);
         AtomicFile.WriteAllText(folder.Results, JsonSerializer.Serialize(results, ReportJson.Options));
         AtomicFile.WriteAllText(folder.Report, Markdown(results));
         return results;
     }
 
+    /// <summary>The convention that explains the comparisons, printed above them in the report rather than with the others.</summary>
+    private const string ComparisonsKey = "comparisons";
+
     /// <summary>The baseline's name in the plots' legends.</summary>
     private const string Unpruned = "unpruned";
+
+    /// <summary>The equal-schedule control's name in the plots' legends and the comparisons.</summary>
+    private const string ControlArm = "unpruned control";
 
     private static IEnumerable<string> WritePlots(StudyFolder folder, IReadOnlyList<StudyRow> rows, IReadOnlyList<JobResult> jobs)
     {
         string PlotPath(string name) => Path.Combine(folder.Plots, name);
-        var baseline = rows.FirstOrDefault(r => r.Criterion is null && r.LayerSet is null);
+        var baseline = rows.FirstOrDefault(r => r.Kind == JobKinds.Baseline);
+        var controls = rows.Where(r => r.Kind == JobKinds.Control && r.AccuracyMean is not null).ToArray();
         var full = rows.Where(r => r.Criterion is not null && r.Init == "pruned" && r.Fraction == 1.0 && r.AccuracyMean is not null).ToArray();
 
         PlotSeries Versus(IEnumerable<StudyRow> group, string name, Func<StudyRow, double> x)
@@ -81,7 +90,8 @@ internal static class StudyReport
             if (set.Select(r => r.Fraction).Distinct().Count() < 2) continue;
             var name = $"accuracy_vs_fraction_{set.Key}.png";
             var series = set.Where(r => r.AccuracyMean is not null).GroupBy(r => (Criterion: r.Criterion ?? "same widths", r.Init))
-                .Select(g => Versus(g, $"{g.Key.Criterion}, {g.Key.Init} init", r => 100 * r.Fraction) with { Criterion = g.Key.Criterion });
+                .Select(g => Versus(g, $"{g.Key.Criterion}, {g.Key.Init} init", r => 100 * r.Fraction) with { Criterion = g.Key.Criterion })
+                .Concat(controls.Length > 0 ? [Versus(controls, ControlArm, r => 100 * r.Fraction)] : []);
             Charts.Series(PlotPath(name), $"{set.Key}: accuracy vs fine-tuning data", "training data used (%)", "accuracy (%)", series);
             yield return PlotPath(name);
         }
@@ -138,14 +148,18 @@ internal static class StudyReport
         md.AppendLine();
         md.AppendLine(c, $"Generated {results.Generated} on {results.Machine}. Every number below is also in `results.json`.");
         md.AppendLine();
-        foreach (var (_, text) in results.Conventions) md.AppendLine(c, $"- {text}");
+        AppendComparisons(md, results);
+        md.AppendLine("## Configurations");
         md.AppendLine();
-        md.AppendLine("| configuration | conv widths | params total | params trainable | MACs | fp32 | fp16 | int8 | acc. before fine-tuning (%) | test accuracy (%) | log-loss | runs | latency (ms) | measured speed-up | MACs ratio | executed MACs ratio | importance (ms) |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (_, text) in results.Conventions.Where(kv => kv.Key != ComparisonsKey)) md.AppendLine(c, $"- {text}");
+        md.AppendLine();
+        md.AppendLine("| configuration | conv widths | params total | params trainable | MACs | fp32 | fp16 | int8 | acc. before fine-tuning (%) | test accuracy (%, ± 95 % interval) | accuracy sd (%) | log-loss | runs | latency (ms) | measured speed-up | MACs ratio | executed MACs ratio | importance (ms) |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results.Rows)
         {
+            var half = r.TestAccuracy?.Ci95 is { } ci ? (ci.High - ci.Low) / 2 : (double?)null;
             md.AppendLine(c,
-                $"| {r.Configuration} | {string.Join("/", r.ConvWidths.Values)} | {r.ParamsTotal:N0} | {r.ParamsTrainable:N0} | {Units.Count(r.Macs)} | {Units.Bytes(r.BytesFp32)} | {Units.Bytes(r.BytesFp16)} | {Units.Bytes(r.BytesInt8)} | {Pct(r.AccuracyBeforeFinetune)} | {PlusMinus(r.AccuracyMean, r.AccuracyStd, Pct)} | {PlusMinus(r.LogLossMean, r.LogLossStd, v => Num(v, "0.000"))} | {r.Runs} | {Num(r.LatencyMs, "0.00")} | {Num(r.MeasuredSpeedup, "0.00")} | {Num(r.MacsRatio, "0.00")} | {Num(r.ExecutedMacsRatio, "0.00")} | {Num(r.ImportanceSeconds * 1000, "0.0")} |");
+                $"| {r.Configuration} | {string.Join("/", r.ConvWidths.Values)} | {r.ParamsTotal:N0} | {r.ParamsTrainable:N0} | {Units.Count(r.Macs)} | {Units.Bytes(r.BytesFp32)} | {Units.Bytes(r.BytesFp16)} | {Units.Bytes(r.BytesInt8)} | {Pct(r.AccuracyBeforeFinetune)} | {PlusMinus(r.AccuracyMean, half, Pct)} | {Pct(r.AccuracyStd)} | {PlusMinus(r.LogLossMean, r.LogLossStd, v => Num(v, "0.000"))} | {r.Runs} | {Num(r.LatencyMs, "0.00")} | {Num(r.MeasuredSpeedup, "0.00")} | {Num(r.MacsRatio, "0.00")} | {Num(r.ExecutedMacsRatio, "0.00")} | {Num(r.ImportanceSeconds * 1000, "0.0")} |");
         }
         md.AppendLine();
         foreach (var plot in results.Plots)
@@ -154,5 +168,26 @@ internal static class StudyReport
             md.AppendLine();
         }
         return md.ToString();
+    }
+
+    /// <summary>The comparisons section: one line per comparison with its difference in points, interval, n and verdict.</summary>
+    private static void AppendComparisons(StringBuilder md, Results results)
+    {
+        if (results.Comparisons.Count == 0) return;
+        var rows = results.Rows.ToDictionary(r => r.Configuration);
+        var c = CultureInfo.InvariantCulture;
+        string Points(double v) => (100 * v).ToString("+0.0;−0.0;0.0", c);
+        string Arm(StudyRow r) => r.Kind == JobKinds.Control ? ControlArm : r.Criterion ?? "same widths, random init";
+        md.AppendLine("## Comparisons");
+        md.AppendLine();
+        md.AppendLine(results.Conventions[ComparisonsKey]);
+        md.AppendLine();
+        foreach (var k in results.Comparisons)
+        {
+            var (a, b) = (rows[k.A], rows[k.B]);
+            var interval = k.Ci95 is { } ci ? $" [{Points(ci.Low)}, {Points(ci.High)}]" : "";
+            md.AppendLine(c, $"- {Arm(a)} vs {Arm(b)} ({a.LayerSet}, {a.Fraction:P0} data): {Points(k.MeanDifference)} points{interval}, n = {k.N}: {k.Verdict}");
+        }
+        md.AppendLine();
     }
 }

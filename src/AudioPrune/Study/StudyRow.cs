@@ -1,12 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace AudioPrune.Study;
 
 /// <summary>
 /// One line of the study's table: a configuration (layer set, criterion, initialisation, data fraction) with its
-/// size, cost and accuracy, the accuracy aggregated over seeds (mean and sample standard deviation).
+/// size, cost and accuracy, the accuracy aggregated over seeds (mean, sample standard deviation and t interval).
 /// </summary>
 internal sealed record StudyRow
 {
     public required string Configuration { get; init; }
+    /// <summary>The kind of job the row aggregates: the baseline, the equal-schedule control or a fine-tuned pruned arm.</summary>
+    public required string Kind { get; init; }
     public string? LayerSet { get; init; }
     public string? Criterion { get; init; }
     public string Init { get; init; } = "pruned";
@@ -21,8 +25,9 @@ internal sealed record StudyRow
     public long BytesInt8 => ParamsTotal;
 
     public double? AccuracyBeforeFinetune { get; init; }
-    public double? AccuracyMean { get; init; }
-    public double? AccuracyStd { get; init; }
+    public MeanInterval? TestAccuracy { get; init; }
+    public double? AccuracyMean => TestAccuracy?.Mean;
+    public double? AccuracyStd => TestAccuracy?.Sd;
     public double? LogLossMean { get; init; }
     public double? LogLossStd { get; init; }
     public int Runs { get; init; }
@@ -36,4 +41,7 @@ internal sealed record StudyRow
 
     /// <summary>The jobs this row aggregates.</summary>
     public required IReadOnlyList<string> Jobs { get; init; }
+
+    /// <summary>Each run's test accuracy by what pairs it with the runs of other rows.</summary>
+    [JsonIgnore] public IReadOnlyDictionary<RunKey, double> RunAccuracies { get; init; } = new Dictionary<RunKey, double>();
 }

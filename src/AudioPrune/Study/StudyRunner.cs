@@ -13,8 +13,9 @@ using AudioPrune.Training;
 namespace AudioPrune.Study;
 
 /// <summary>
-/// Runs a study job by job: the baseline (trained here or brought in), then per layer set and criterion the pruned
-/// model, then its fine-tuning runs per data fraction, initialisation and seed. A job is finished when its folder
+/// Runs a study job by job: the baseline (trained here or brought in), its fine-tuning with the pruned models'
+/// schedule per data fraction and seed (the control), then per layer set and criterion the pruned model, then its
+/// fine-tuning runs per data fraction, initialisation and seed. A job is finished when its folder
 /// holds result.json; finished jobs are skipped, and a job killed during training resumes from its checkpoint,
 /// so re-running an interrupted study continues where it stopped. One process at a time owns a study folder.
 /// </summary>
@@ -30,6 +31,7 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         var dataRoot = config.Data ?? Synthesize();
         var results = new List<JobResult> { RunJob(JobKinds.Baseline, () => Baseline(dataRoot)) };
         var baseline = LoadModel(results[0]);
+        results.AddRange(Controls(results[0], dataRoot));
 
         foreach (var set in config.LayerSets)
         {
@@ -43,7 +45,11 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
                 foreach (var (fraction, init, seed) in FinetuneRuns(criterion))
                 {
                     var id = FinetuneId(init == InitMode.Random ? "scratch" : criterion, set, fraction, init, seed);
-                    results.Add(RunJob(id, () => Finetune(id, pruned, criterion, set, fraction, init, seed, dataRoot)));
+                    results.Add(RunJob(id, () => Finetune(id, pruned, fraction, init, seed, dataRoot) with
+                    {
+                        Criterion = init == InitMode.Random ? null : criterion,
+                        LayerSet = set.Name,
+                    }));
                 }
             }
         }
@@ -53,6 +59,18 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
     /// <summary>The criterion whose counts others match runs first; random-initialised training runs once per layer set.</summary>
     private IEnumerable<string> CriteriaInRunOrder() =>
         config.Amount.MatchCriterion is { } first ? config.Criteria.OrderBy(c => c == first ? 0 : 1) : config.Criteria;
+
+    /// <summary>The unpruned parent fine-tuned with the pruned models' schedule, per data fraction and seed (none when the study says control: false).</summary>
+    private IEnumerable<JobResult> Controls(JobResult baseline, string dataRoot)
+    {
+        if (!config.Control) yield break;
+        foreach (var fraction in config.Fractions)
+        foreach (var seed in config.Seeds)
+        {
+            var id = string.Create(CultureInfo.InvariantCulture, $"finetune-{JobKinds.Control}-f{fraction:0.###}-s{seed}");
+            yield return RunJob(id, () => Finetune(id, baseline, fraction, InitMode.Pruned, seed, dataRoot) with { Kind = JobKinds.Control });
+        }
+    }
 
     private IEnumerable<(double Fraction, InitMode Init, int Seed)> FinetuneRuns(string criterion)
     {
@@ -166,19 +184,18 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         };
     }
 
-    private JobResult Finetune(string id, JobResult prune, string criterion, LayerSet set, double fraction, InitMode init, int seed, string dataRoot)
+    /// <summary>Fine-tunes the model of <paramref name="source"/> with the study's fine-tuning schedule.</summary>
+    private JobResult Finetune(string id, JobResult source, double fraction, InitMode init, int seed, string dataRoot)
     {
         var clock = Stopwatch.StartNew();
         var job = folder.Job(id);
-        var pruned = LoadModel(prune);
-        using var data = LoadData(pruned, dataRoot, fraction, seed, reuseNormalization: true);
+        var model = LoadModel(source);
+        using var data = LoadData(model, dataRoot, fraction, seed, reuseNormalization: true);
         var options = config.Finetune.ToOptions(seed, config.Threads, init, fraction, Path.Combine(job, "run"));
-        var training = Train(pruned, data, options);
+        var training = Train(model, data, options);
         var (modelPath, onnxPath) = SaveModel(job, training.Best);
         return Describe(id, JobKinds.Finetune, training.Best, clock, modelPath) with
         {
-            Criterion = init == InitMode.Random ? null : criterion,
-            LayerSet = set.Name,
             Fraction = fraction,
             Init = init.ToString().ToLowerInvariant(),
             Seed = seed,

@@ -2,22 +2,24 @@ using System.Globalization;
 
 namespace AudioPrune.Study;
 
-/// <summary>Turns job results into table rows: the baseline, then one row per fine-tuned configuration.</summary>
+/// <summary>Turns job results into table rows: the baseline, the equal-schedule controls, then one row per fine-tuned configuration.</summary>
 internal static class StudyTable
 {
     public static IReadOnlyList<StudyRow> Rows(IReadOnlyList<JobResult> jobs)
     {
         var rows = new List<StudyRow>();
-        if (jobs.FirstOrDefault(j => j.Kind == JobKinds.Baseline) is { } baseline)
+        var baseline = jobs.FirstOrDefault(j => j.Kind == JobKinds.Baseline);
+        if (baseline is not null)
         {
             rows.Add(new StudyRow
             {
                 Configuration = "baseline (unpruned)",
+                Kind = JobKinds.Baseline,
                 ConvWidths = baseline.ConvWidths,
                 ParamsTotal = baseline.ParamsTotal,
                 ParamsTrainable = baseline.ParamsTrainable,
                 Macs = baseline.Macs,
-                AccuracyMean = baseline.TestAccuracy,
+                TestAccuracy = Summarize([baseline.TestAccuracy]),
                 LogLossMean = baseline.TestLogLoss,
                 Runs = 1,
                 LatencyMs = baseline.Latency?.Model.MedianMs,
@@ -25,52 +27,57 @@ internal static class StudyTable
             });
         }
         var prunes = jobs.Where(j => j.Kind == JobKinds.Prune).ToArray();
-        var groups = jobs.Where(j => j.Kind == JobKinds.Finetune)
-            .GroupBy(j => (j.LayerSet, j.Criterion, j.Init, j.Fraction));
+        var groups = jobs.Where(j => j.Kind is JobKinds.Control or JobKinds.Finetune)
+            .GroupBy(j => (j.Kind, j.LayerSet, j.Criterion, j.Init, j.Fraction))
+            .OrderBy(g => g.Key.Kind == JobKinds.Control ? 0 : 1);
         foreach (var group in groups)
         {
             var first = group.First();
             // Random-initialised runs share the architecture of the first pruned model of their layer set.
-            var prune = prunes.FirstOrDefault(p => p.LayerSet == first.LayerSet && (first.Criterion is null || p.Criterion == first.Criterion));
-            var accuracy = MeanStd(group.Select(j => j.TestAccuracy));
-            var loss = MeanStd(group.Select(j => j.TestLogLoss));
-            rows.Add(new StudyRow
-            {
-                Configuration = Describe(first),
-                LayerSet = first.LayerSet,
-                Criterion = first.Criterion,
-                Init = first.Init,
-                Fraction = first.Fraction,
-                ConvWidths = first.ConvWidths,
-                ParamsTotal = first.ParamsTotal,
-                ParamsTrainable = first.ParamsTrainable,
-                Macs = first.Macs,
-                AccuracyBeforeFinetune = first.Criterion is null ? null : prune?.AccuracyBeforeFinetune,
-                AccuracyMean = accuracy.Mean,
-                AccuracyStd = accuracy.Std,
-                LogLossMean = loss.Mean,
-                LogLossStd = loss.Std,
-                Runs = group.Count(),
-                LatencyMs = prune?.Latency?.Model.MedianMs,
-                MeasuredSpeedup = prune?.Latency?.MeasuredSpeedup,
-                MacsRatio = prune?.Latency?.MacsRatio,
-                ExecutedMacsRatio = prune?.Latency?.ExecutedMacsRatio,
-                ImportanceSeconds = first.Criterion is null ? null : prune?.ImportanceSeconds,
-                Jobs = group.Select(j => j.Id).ToArray(),
-            });
+            var source = first.Kind == JobKinds.Control ? baseline
+                : prunes.FirstOrDefault(p => p.LayerSet == first.LayerSet && (first.Criterion is null || p.Criterion == first.Criterion));
+            rows.Add(Finetuned(group.ToArray(), source));
         }
         return rows;
     }
 
-    private static string Describe(JobResult job) => string.Create(CultureInfo.InvariantCulture,
-        $"{job.LayerSet}: {job.Criterion ?? "same widths"}, {(job.Init == "random" ? "random init" : "pruned init")}, {job.Fraction:P0} data");
-
-    private static (double? Mean, double? Std) MeanStd(IEnumerable<double?> values)
+    /// <summary>The row of one configuration's fine-tuning runs; <paramref name="source"/> is the model they started from.</summary>
+    private static StudyRow Finetuned(IReadOnlyList<JobResult> runs, JobResult? source)
     {
-        var present = values.OfType<double>().ToArray();
-        if (present.Length == 0) return (null, null);
-        var mean = present.Average();
-        var std = present.Length > 1 ? Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / (present.Length - 1)) : (double?)null;
-        return (mean, std);
+        var first = runs[0];
+        var loss = Summarize(runs.Select(j => j.TestLogLoss));
+        var control = first.Kind == JobKinds.Control;
+        return new StudyRow
+        {
+            Configuration = Describe(first),
+            Kind = first.Kind,
+            LayerSet = first.LayerSet,
+            Criterion = first.Criterion,
+            Init = first.Init,
+            Fraction = first.Fraction,
+            ConvWidths = first.ConvWidths,
+            ParamsTotal = first.ParamsTotal,
+            ParamsTrainable = first.ParamsTrainable,
+            Macs = first.Macs,
+            AccuracyBeforeFinetune = control ? source?.TestAccuracy : first.Criterion is null ? null : source?.AccuracyBeforeFinetune,
+            TestAccuracy = Summarize(runs.Select(j => j.TestAccuracy)),
+            LogLossMean = loss?.Mean,
+            LogLossStd = loss?.Sd,
+            Runs = runs.Count,
+            LatencyMs = source?.Latency?.Model.MedianMs,
+            MeasuredSpeedup = source?.Latency?.MeasuredSpeedup,
+            MacsRatio = source?.Latency?.MacsRatio,
+            ExecutedMacsRatio = source?.Latency?.ExecutedMacsRatio,
+            ImportanceSeconds = first.Criterion is null ? null : source?.ImportanceSeconds,
+            Jobs = runs.Select(j => j.Id).ToArray(),
+            RunAccuracies = runs.Where(j => j.TestAccuracy is not null).ToDictionary(j => new RunKey(null, j.Seed), j => j.TestAccuracy!.Value),
+        };
     }
+
+    private static string Describe(JobResult job) => job.Kind == JobKinds.Control
+        ? string.Create(CultureInfo.InvariantCulture, $"unpruned, same schedule ({job.Fraction:P0} data)")
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{job.LayerSet}: {job.Criterion ?? "same widths"}, {(job.Init == "random" ? "random init" : "pruned init")}, {job.Fraction:P0} data");
+
+    private static MeanInterval? Summarize(IEnumerable<double?> values) => PairedStatistics.Summarize(values.OfType<double>().ToArray());
 }

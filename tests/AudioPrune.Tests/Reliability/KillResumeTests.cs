@@ -111,7 +111,7 @@ public sealed class KillResumeTests(ITestOutputHelper log)
     {
         var expected = new StudyFolder(reference).AllFinished();
         var actual = new StudyFolder(interrupted).AllFinished().ToDictionary(r => r.Id);
-        Assert.Equal(5, expected.Count); // baseline, two prune jobs, two fine-tuning jobs
+        Assert.Equal(6, expected.Count); // baseline, its equal-schedule control, two prune jobs, two fine-tuning jobs
         Assert.Equal(expected.Select(r => r.Id).Order(), actual.Keys.Order());
         Assert.True(File.Exists(new StudyFolder(interrupted).Results));
         foreach (var want in expected)

@@ -29,6 +29,7 @@ public sealed class StudyConfigTests
     [InlineData("criteria: [l1]", "need prune.ratio or prune.keep")]
     [InlineData("criteria: [similarity]\nseeds: [one]", "study.yaml:5: seeds: 'one' is not a whole number")]
     [InlineData("criteria: [similarity]\nbatch: 3", "study.yaml:5: unknown key 'batch'")]
+    [InlineData("criteria: [similarity]\ncontrol: maybe", "study.yaml:5: control: 'maybe' is not true or false")]
     public void BadConfigsStopBeforeAnyWorkWithTheLine(string tail, string expected)
     {
         using var dir = new TempDirectory();
@@ -39,6 +40,18 @@ public sealed class StudyConfigTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Error);
         Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void TheEqualScheduleControlIsOnUnlessSwitchedOff()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("study.yaml");
+        const string Study = "data: synthetic\nmodel: dcase21\ncriteria: [similarity]\n";
+        File.WriteAllText(path, Study);
+        Assert.True(StudyConfigReader.Read(path).Control);
+        File.WriteAllText(path, Study + "control: false\n");
+        Assert.False(StudyConfigReader.Read(path).Control);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using AudioPrune.Interop.Onnx;
 
 namespace AudioPrune.Tests.Study;
 
-/// <summary>Whole studies through the command line: the small quickstart, and an interrupted experiment that resumes.</summary>
+/// <summary>Whole studies through the command line: the small quickstart, an interrupted experiment that resumes, and seeded arms compared in pairs.</summary>
 [Collection(TorchSerialCollection.Name)]
 [Trait("Category", "Slow")]
 public sealed class StudyRunTests
@@ -25,7 +25,8 @@ public sealed class StudyRunTests
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         var tableRows = report.Split('\n').Where(l => l.StartsWith("| ") && !l.StartsWith("| configuration")).ToArray();
         Assert.Equal(tableRows.Length, rows.Length);
-        Assert.Equal(4, rows.Length);   // the baseline and similarity, nystrom, l1 at equal counts
+        Assert.Equal(5, rows.Length);   // the baseline, its equal-schedule control and similarity, nystrom, l1 at equal counts
+        Assert.Equal("unpruned, same schedule (100 % data)", rows[1].GetProperty("configuration").GetString());
         foreach (var row in rows)
         {
             Assert.Contains($"| {row.GetProperty("configuration").GetString()} |", report);
@@ -79,7 +80,7 @@ public sealed class StudyRunTests
         var first = CliRunner.Run("experiment", config, "--out", outDir);
         Assert.True(first.ExitCode == 0, first.Error);
         var jobs = Directory.GetDirectories(Path.Combine(outDir, "jobs")).Select(d => Path.GetFileName(d)!).Order().ToArray();
-        Assert.Equal(["baseline", "finetune-l1-C123-f1-pruned-s0", "finetune-similarity-C123-f1-pruned-s0", "prune-l1-C123", "prune-similarity-C123"], jobs);
+        Assert.Equal(["baseline", "finetune-control-f1-s0", "finetune-l1-C123-f1-pruned-s0", "finetune-similarity-C123-f1-pruned-s0", "prune-l1-C123", "prune-similarity-C123"], jobs);
         var stamps = jobs.ToDictionary(j => j, j => File.GetLastWriteTimeUtc(Path.Combine(outDir, "jobs", j, "result.json")));
         var finishedBefore = File.ReadAllText(Path.Combine(outDir, "jobs", "finetune-l1-C123-f1-pruned-s0", "result.json"));
 
@@ -87,7 +88,7 @@ public sealed class StudyRunTests
         File.Delete(Path.Combine(outDir, "jobs", "finetune-l1-C123-f1-pruned-s0", "result.json"));
         var second = CliRunner.Run("experiment", config, "--out", outDir);
         Assert.True(second.ExitCode == 0, second.Error);
-        Assert.Equal(4, Regex.Matches(second.Output, "already finished, skipped").Count);
+        Assert.Equal(5, Regex.Matches(second.Output, "already finished, skipped").Count);
         Assert.Contains("finetune-l1-C123-f1-pruned-s0: running", second.Output);
         foreach (var (job, stamp) in stamps.Where(s => s.Key != "finetune-l1-C123-f1-pruned-s0"))
             Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(outDir, "jobs", job, "result.json")));
@@ -95,5 +96,75 @@ public sealed class StudyRunTests
         using var before = JsonDocument.Parse(finishedBefore);
         using var after = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "jobs", "finetune-l1-C123-f1-pruned-s0", "result.json")));
         Assert.Equal(before.RootElement.GetProperty("test_accuracy").GetDouble(), after.RootElement.GetProperty("test_accuracy").GetDouble());
+    }
+
+    [Fact]
+    public void SeededStudyComparesEachArmWithTheControlAndTheOtherCriterion()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.File("paired.yaml");
+        File.WriteAllText(config, """
+            name: paired
+            data: synthetic
+            synthetic: {clips: 16, seconds: 10, classes: 2}
+            model: dcase21
+            baseline: {epochs: 1, batch_size: 8}
+            criteria: [similarity, l1]
+            layers:
+              C1: [conv1]
+            seeds: [0, 1]
+            finetune: {epochs: 1, batch_size: 8}
+            threads: 1
+            latency: {runs: 1, warmup: 0}
+            """);
+        var outDir = dir.File("paired");
+        var run = CliRunner.Run("experiment", config, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("configuration").GetString()!);
+        Assert.Equal(["C1: l1, pruned init, 100 % data", "C1: similarity, pruned init, 100 % data", "baseline (unpruned)", "unpruned, same schedule (100 % data)"],
+            rows.Keys.Order(StringComparer.Ordinal));
+        var control = rows["unpruned, same schedule (100 % data)"];
+        Assert.Equal(["finetune-control-f1-s0", "finetune-control-f1-s1"], control.GetProperty("jobs").EnumerateArray().Select(j => j.GetString()!));
+        Assert.Equal(rows["baseline (unpruned)"].GetProperty("params_total").GetInt64(), control.GetProperty("params_total").GetInt64());
+        foreach (var row in rows.Values.Where(r => r.GetProperty("kind").GetString() != "baseline"))
+        {
+            var accuracy = row.GetProperty("test_accuracy");
+            Assert.Equal(2, accuracy.GetProperty("n").GetInt32());
+            var (mean, ci) = (accuracy.GetProperty("mean").GetDouble(), accuracy.GetProperty("ci95"));
+            Assert.InRange(mean, ci[0].GetDouble(), ci[1].GetDouble());
+            Assert.Equal(row.GetProperty("accuracy_mean").GetDouble(), mean);
+        }
+
+        var comparisons = json.RootElement.GetProperty("comparisons").EnumerateArray().ToArray();
+        Assert.Equal(
+        [
+            ("C1: l1, pruned init, 100 % data", "C1: similarity, pruned init, 100 % data"),
+            ("C1: l1, pruned init, 100 % data", "unpruned, same schedule (100 % data)"),
+            ("C1: similarity, pruned init, 100 % data", "unpruned, same schedule (100 % data)"),
+        ], comparisons.Select(c => (c.GetProperty("a").GetString()!, c.GetProperty("b").GetString()!)));
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        foreach (var comparison in comparisons)
+        {
+            Assert.Equal(2, comparison.GetProperty("n").GetInt32());
+            // The mean difference is that of the two seeds' own results, a - b.
+            double Accuracy(string row, int seed) => SeedAccuracy(outDir, rows[comparison.GetProperty(row).GetString()!], seed);
+            var expected = (Accuracy("a", 0) - Accuracy("b", 0) + Accuracy("a", 1) - Accuracy("b", 1)) / 2;
+            Assert.Equal(expected, comparison.GetProperty("mean_difference").GetDouble(), 1e-12);
+            var ci = comparison.GetProperty("ci95");
+            Assert.InRange(expected, ci[0].GetDouble(), ci[1].GetDouble());
+            Assert.Contains(comparison.GetProperty("verdict").GetString()!, report);
+        }
+        Assert.Contains("- l1 vs similarity (C1, 100 % data): ", report);
+        Assert.Contains("- similarity vs unpruned control (C1, 100 % data): ", report);
+    }
+
+    /// <summary>The test accuracy in the result.json of a row's job with the given seed.</summary>
+    private static double SeedAccuracy(string outDir, JsonElement row, int seed)
+    {
+        var job = row.GetProperty("jobs").EnumerateArray().Select(j => j.GetString()!).Single(j => j.EndsWith($"-s{seed}", StringComparison.Ordinal));
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "jobs", job, "result.json")));
+        return result.RootElement.GetProperty("test_accuracy").GetDouble();
     }
 }
