@@ -38,6 +38,9 @@ internal sealed record JobResult
     public double? ImportanceSeconds { get; init; }
     public LatencyResult? Latency { get; init; }
 
+    /// <summary>What the job's training cost (wall and CPU time, energy, CO2: an estimate, docs/studies.md); null when it trained nothing.</summary>
+    public Training.TrainingCost? Cost { get; init; }
+
     public required double Seconds { get; init; }
     public required string Model { get; init; }
     public string? Onnx { get; init; }

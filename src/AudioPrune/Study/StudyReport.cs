@@ -162,12 +162,40 @@ internal static class StudyReport
                 $"| {r.Configuration} | {string.Join("/", r.ConvWidths.Values)} | {r.ParamsTotal:N0} | {r.ParamsTrainable:N0} | {Units.Count(r.Macs)} | {Units.Bytes(r.BytesFp32)} | {Units.Bytes(r.BytesFp16)} | {Units.Bytes(r.BytesInt8)} | {Pct(r.AccuracyBeforeFinetune)} | {PlusMinus(r.AccuracyMean, half, Pct)} | {Pct(r.AccuracyStd)} | {PlusMinus(r.LogLossMean, r.LogLossStd, v => Num(v, "0.000"))} | {r.Runs} | {Num(r.LatencyMs, "0.00")} | {Num(r.MeasuredSpeedup, "0.00")} | {Num(r.MacsRatio, "0.00")} | {Num(r.ExecutedMacsRatio, "0.00")} | {Num(r.ImportanceSeconds * 1000, "0.0")} |");
         }
         md.AppendLine();
+        AppendCost(md, results.Rows);
         foreach (var plot in results.Plots)
         {
             md.AppendLine(c, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot.Replace('\\', '/')})");
             md.AppendLine();
         }
         return md.ToString();
+    }
+
+    /// <summary>
+    /// The training-cost section: mean time, CPU time, energy and CO2 per run of each row, and what a data fraction saves
+    /// against the same arm on all the data; said to be an estimate, with how it was made.
+    /// </summary>
+    private static void AppendCost(StringBuilder md, IReadOnlyList<StudyRow> rows)
+    {
+        var costed = rows.Where(r => r.EnergyWh is not null).ToArray();
+        if (costed.Length == 0) return;
+        var c = CultureInfo.InvariantCulture;
+        md.AppendLine("## Training cost");
+        md.AppendLine();
+        md.AppendLine("Per run, the mean over the row's runs. Energy and CO2 are estimates: " + (costed.All(r => r.EnergySource == Training.TrainingCost.Rapl)
+            ? "energy from the CPU's RAPL package counters"
+            : "energy from CPU time x an assumed power per busy core where the machine has no readable RAPL counters") +
+            ", CO2 at the carbon intensity given (docs/studies.md, \"Training cost\"). They compare runs on this machine; they are not an audit.");
+        md.AppendLine();
+        md.AppendLine("| configuration | wall (s) | CPU (s) | energy (Wh) | CO2 (g) | energy saved against 100 % data |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var r in costed)
+        {
+            var full = r.Fraction < 1 ? costed.FirstOrDefault(o => o.Kind == r.Kind && o.LayerSet == r.LayerSet && o.Criterion == r.Criterion && o.Init == r.Init && o.Fraction == 1.0) : null;
+            var saved = full?.EnergyWh is { } all && all > 0 ? (1 - r.EnergyWh!.Value / all).ToString("P0", c) : "";
+            md.AppendLine(c, $"| {r.Configuration} | {r.WallSeconds:0.0} | {r.CpuSeconds:0.0} | {r.EnergyWh:0.####} | {r.Co2G:0.####} | {saved} |");
+        }
+        md.AppendLine();
     }
 
     /// <summary>The comparisons section: one line per comparison with its difference in points, interval, n and verdict.</summary>

@@ -39,6 +39,15 @@ internal sealed record StudyRow
     public double? ExecutedMacsRatio { get; init; }
     public double? ImportanceSeconds { get; init; }
 
+    /// <summary>Mean training cost per run of the row (null when its jobs recorded none): an estimate, docs/studies.md.</summary>
+    public double? WallSeconds { get; init; }
+    public double? CpuSeconds { get; init; }
+    public double? EnergyWh { get; init; }
+    public double? Co2G { get; init; }
+
+    /// <summary>How the energy was found: "rapl" or "cpu-time" (CPU seconds x watts per core).</summary>
+    public string? EnergySource { get; init; }
+
     /// <summary>The jobs this row aggregates.</summary>
     public required IReadOnlyList<string> Jobs { get; init; }
 

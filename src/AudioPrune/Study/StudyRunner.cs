@@ -140,6 +140,7 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
             TestLogLoss = test.ClipLevel.LogLoss,
             ValidationAccuracy = validation.ClipLevel.Accuracy,
             SelectedEpoch = training?.Record.BestEpoch,
+            Cost = training?.Record.Cost,
             Latency = LatencyBenchmark.Run(model, config.Latency),
             Onnx = onnxPath,
         };
@@ -203,6 +204,7 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
             TestLogLoss = training.Test?.ClipLevel.LogLoss,
             ValidationAccuracy = training.Validation.ClipLevel.Accuracy,
             SelectedEpoch = training.Record.BestEpoch,
+            Cost = training.Record.Cost,
             Onnx = onnxPath,
         };
     }

@@ -24,7 +24,7 @@ internal static class StudyTable
                 Runs = 1,
                 LatencyMs = baseline.Latency?.Model.MedianMs,
                 Jobs = [baseline.Id],
-            });
+            }.WithCost([baseline]));
         }
         var prunes = jobs.Where(j => j.Kind == JobKinds.Prune).ToArray();
         var groups = jobs.Where(j => j.Kind is JobKinds.Control or JobKinds.Finetune)
@@ -71,6 +71,21 @@ internal static class StudyTable
             ImportanceSeconds = first.Criterion is null ? null : source?.ImportanceSeconds,
             Jobs = runs.Select(j => j.Id).ToArray(),
             RunAccuracies = runs.Where(j => j.TestAccuracy is not null).ToDictionary(j => new RunKey(null, j.Seed), j => j.TestAccuracy!.Value),
+        }.WithCost(runs);
+    }
+
+    /// <summary>The row with the mean training cost of <paramref name="runs"/> (unchanged when none recorded one).</summary>
+    private static StudyRow WithCost(this StudyRow row, IReadOnlyList<JobResult> runs)
+    {
+        var costs = runs.Select(j => j.Cost).OfType<Training.TrainingCost>().ToArray();
+        if (costs.Length == 0) return row;
+        return row with
+        {
+            WallSeconds = costs.Average(c => c.WallSeconds),
+            CpuSeconds = costs.Average(c => c.CpuSeconds),
+            EnergyWh = costs.Average(c => c.EnergyWh),
+            Co2G = costs.Average(c => c.Co2G),
+            EnergySource = costs.Select(c => c.EnergySource).Distinct().Count() == 1 ? costs[0].EnergySource : "mixed",
         };
     }
 

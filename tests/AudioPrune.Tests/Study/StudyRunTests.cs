@@ -23,7 +23,9 @@ public sealed class StudyRunTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
         var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
-        var tableRows = report.Split('\n').Where(l => l.StartsWith("| ") && !l.StartsWith("| configuration")).ToArray();
+        var configurations = report[report.IndexOf("## Configurations", StringComparison.Ordinal)..];
+        configurations = configurations[..configurations.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var tableRows = configurations.Split('\n').Where(l => l.StartsWith("| ") && !l.StartsWith("| configuration")).ToArray();
         Assert.Equal(tableRows.Length, rows.Length);
         Assert.Equal(5, rows.Length);   // the baseline, its equal-schedule control and similarity, nystrom, l1 at equal counts
         Assert.Equal("unpruned, same schedule (100 % data)", rows[1].GetProperty("configuration").GetString());
@@ -158,6 +160,18 @@ public sealed class StudyRunTests
         }
         Assert.Contains("- l1 vs similarity (C1, 100 % data): ", report);
         Assert.Contains("- similarity vs unpruned control (C1, 100 % data): ", report);
+
+        // Every row that trained records its cost; without RAPL counters the energy is CPU time x 10 W per core.
+        foreach (var row in rows.Values)
+        {
+            var (cpu, energy, co2) = (row.GetProperty("cpu_seconds").GetDouble(), row.GetProperty("energy_wh").GetDouble(), row.GetProperty("co2_g").GetDouble());
+            Assert.True(cpu > 0 && energy > 0 && co2 > 0, $"{row.GetProperty("configuration")}: cpu {cpu}, energy {energy}, co2 {co2}");
+            Assert.True(row.GetProperty("wall_seconds").GetDouble() > 0);
+            if (row.GetProperty("energy_source").GetString() == "cpu-time") Assert.Equal(cpu * 10 / 3600, energy, 1e-12);
+            Assert.Equal(energy / 1000 * 436, co2, 1e-12);
+        }
+        Assert.Contains("## Training cost", report);
+        Assert.Contains("Energy and CO2 are estimates", report);
     }
 
     /// <summary>The test accuracy in the result.json of a row's job with the given seed.</summary>
