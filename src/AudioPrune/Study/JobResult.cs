@@ -25,6 +25,9 @@ internal sealed record JobResult
     public string Init { get; init; } = "pruned";
     public int Seed { get; init; }
 
+    /// <summary>Whether the fine-tuning distilled from the unpruned parent.</summary>
+    public bool Distilled { get; init; }
+
     public required long ParamsTotal { get; init; }
     public required long ParamsTrainable { get; init; }
     public required long Macs { get; init; }

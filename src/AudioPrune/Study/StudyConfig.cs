@@ -14,6 +14,17 @@ internal sealed record LayerSet(string Name, IReadOnlyList<string> Layers)
 /// <summary>How far to prune. Null ratio and keep: the similarity criteria choose their own counts.</summary>
 internal sealed record PruneAmount(double? Ratio = null, IReadOnlyList<int>? Keep = null, string? MatchCriterion = null);
 
+/// <summary>
+/// Whether the pruned arms' fine-tuning distils from the unpruned parent: <see cref="Modes"/> lists false (plain), true
+/// (distilled) or both, so that a study compares fine-tuning with and without the teacher.
+/// </summary>
+internal sealed record StudyDistillation(IReadOnlyList<bool> Modes, double Weight, double Temperature)
+{
+    public static StudyDistillation Off { get; } = new([false], DistillationSettings.DefaultWeight, DistillationSettings.DefaultTemperature);
+
+    public DistillationSettings Settings => new(Weight, Temperature);
+}
+
 /// <summary>Settings of one training stage (the baseline or the fine-tuning).</summary>
 internal sealed record TrainStage(bool Enabled, int Epochs, int BatchSize, double LearningRate, int? Patience)
 {
@@ -57,6 +68,7 @@ internal sealed record StudyConfig
     public IReadOnlyList<InitMode> Inits { get; init; } = [InitMode.Pruned];
     public IReadOnlyList<int> Seeds { get; init; } = [0];
     public required TrainStage Finetune { get; init; }
+    public StudyDistillation Distillation { get; init; } = StudyDistillation.Off;
     /// <summary>Whether the unpruned parent is fine-tuned with the same schedule, per data fraction and seed, as the control arm.</summary>
     public bool Control { get; init; } = true;
 

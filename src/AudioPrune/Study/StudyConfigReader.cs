@@ -36,6 +36,7 @@ internal static class StudyConfigReader
             Seeds = root.Ints("seeds", [0], 0),
             Finetune = Stage(root.Section("finetune"), defaultEpochs: 30),
             Control = root.Bool("control", true),
+            Distillation = Distillation(root.Section("distillation")),
             Threads = root.Int("threads", Math.Max(1, Environment.ProcessorCount), 1, 256),
         };
         var prune = root.Section("prune");
@@ -93,6 +94,25 @@ internal static class StudyConfigReader
             section.Has("patience") ? section.Int("patience", 0, 1, 100_000) : null);
         section.EnsureAllKeysUsed();
         return stage;
+    }
+
+    /// <summary>distillation: {mode: off | on | both, weight: 0.5, temperature: 2}; the teacher is the study's unpruned parent.</summary>
+    private static StudyDistillation Distillation(ConfigSection? section)
+    {
+        if (section is null) return StudyDistillation.Off;
+        var mode = section.String("mode", "on").ToLowerInvariant();
+        bool[] modes = mode switch
+        {
+            "off" => [false],
+            "on" => [true],
+            "both" => [false, true],
+            _ => throw section.ErrorAt("mode", $"unknown distillation mode '{mode}' (expected off, on or both)"),
+        };
+        var settings = new StudyDistillation(modes,
+            section.Double("weight", DistillationSettings.DefaultWeight, 0, 1),
+            section.Double("temperature", DistillationSettings.DefaultTemperature, 1e-3, 100));
+        section.EnsureAllKeysUsed();
+        return settings;
     }
 
     private static IReadOnlyList<string> Criteria(ConfigSection root)

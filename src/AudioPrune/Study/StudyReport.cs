@@ -205,7 +205,7 @@ internal static class StudyReport
         var rows = results.Rows.ToDictionary(r => r.Configuration);
         var c = CultureInfo.InvariantCulture;
         string Points(double v) => (100 * v).ToString("+0.0;−0.0;0.0", c);
-        string Arm(StudyRow r) => r.Kind == JobKinds.Control ? ControlArm : r.Criterion ?? "same widths, random init";
+        string Arm(StudyRow r) => (r.Kind == JobKinds.Control ? ControlArm : r.Criterion ?? "same widths, random init") + (r.Distilled ? " distilled" : "");
         md.AppendLine("## Comparisons");
         md.AppendLine();
         md.AppendLine(results.Conventions[ComparisonsKey]);

@@ -15,6 +15,9 @@ internal sealed record StudyRow
     public string? Criterion { get; init; }
     public string Init { get; init; } = "pruned";
     public double Fraction { get; init; } = 1.0;
+
+    /// <summary>Whether the row's fine-tuning distilled from the unpruned parent.</summary>
+    public bool Distilled { get; init; }
     public required IReadOnlyDictionary<string, int> ConvWidths { get; init; }
 
     public required long ParamsTotal { get; init; }

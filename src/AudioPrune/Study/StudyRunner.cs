@@ -42,10 +42,10 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
                 var pruned = RunJob(pruneId, () => Prune(pruneId, baseline, criterion, set, countsSource, dataRoot));
                 results.Add(pruned);
                 if (criterion == config.Amount.MatchCriterion) countsSource = PlanFile.Read(Path.Combine(folder.Root, pruned.Plan!));
-                foreach (var (fraction, init, seed) in FinetuneRuns(criterion))
+                foreach (var (fraction, init, seed, distil) in FinetuneRuns(criterion))
                 {
-                    var id = FinetuneId(init == InitMode.Random ? "scratch" : criterion, set, fraction, init, seed);
-                    results.Add(RunJob(id, () => Finetune(id, pruned, fraction, init, seed, dataRoot) with
+                    var id = FinetuneId(init == InitMode.Random ? "scratch" : criterion, set, fraction, init, seed) + (distil ? "-kd" : "");
+                    results.Add(RunJob(id, () => Finetune(id, pruned, fraction, init, seed, dataRoot, distil ? results[0] : null) with
                     {
                         Criterion = init == InitMode.Random ? null : criterion,
                         LayerSet = set.Name,
@@ -72,14 +72,15 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         }
     }
 
-    private IEnumerable<(double Fraction, InitMode Init, int Seed)> FinetuneRuns(string criterion)
+    private IEnumerable<(double Fraction, InitMode Init, int Seed, bool Distil)> FinetuneRuns(string criterion)
     {
         var firstCriterion = CriteriaInRunOrder().First();
         foreach (var fraction in config.Fractions)
         foreach (var init in config.Inits)
         {
             if (init == InitMode.Random && criterion != firstCriterion) continue;
-            foreach (var seed in config.Seeds) yield return (fraction, init, seed);
+            foreach (var distil in config.Distillation.Modes)
+            foreach (var seed in config.Seeds) yield return (fraction, init, seed, distil);
         }
     }
 
@@ -185,21 +186,28 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         };
     }
 
-    /// <summary>Fine-tunes the model of <paramref name="source"/> with the study's fine-tuning schedule.</summary>
-    private JobResult Finetune(string id, JobResult source, double fraction, InitMode init, int seed, string dataRoot)
+    /// <summary>
+    /// Fine-tunes the model of <paramref name="source"/> with the study's fine-tuning schedule, distilling from the model
+    /// of <paramref name="teacher"/> when given.
+    /// </summary>
+    private JobResult Finetune(string id, JobResult source, double fraction, InitMode init, int seed, string dataRoot, JobResult? teacher = null)
     {
         var clock = Stopwatch.StartNew();
         var job = folder.Job(id);
         var model = LoadModel(source);
         using var data = LoadData(model, dataRoot, fraction, seed, reuseNormalization: true);
-        var options = config.Finetune.ToOptions(seed, config.Threads, init, fraction, Path.Combine(job, "run"));
-        var training = Train(model, data, options);
+        var options = config.Finetune.ToOptions(seed, config.Threads, init, fraction, Path.Combine(job, "run")) with
+        {
+            Distillation = teacher is null ? null : config.Distillation.Settings,
+        };
+        var training = Train(model, data, options, teacher is null ? null : LoadModel(teacher));
         var (modelPath, onnxPath) = SaveModel(job, training.Best);
         return Describe(id, JobKinds.Finetune, training.Best, clock, modelPath) with
         {
             Fraction = fraction,
             Init = init.ToString().ToLowerInvariant(),
             Seed = seed,
+            Distilled = teacher is not null,
             TestAccuracy = training.Test?.ClipLevel.Accuracy,
             TestLogLoss = training.Test?.ClipLevel.LogLoss,
             ValidationAccuracy = training.Validation.ClipLevel.Accuracy,
@@ -210,11 +218,11 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
     }
 
     /// <summary>Trains, or resumes the job's interrupted run when its checkpoint exists.</summary>
-    private TrainingResult Train(ModelArtifact model, LoadedDataset data, TrainingOptions options) =>
+    private TrainingResult Train(ModelArtifact model, LoadedDataset data, TrainingOptions options, ModelArtifact? teacher = null) =>
         TrainingRuns.FitOrResume(model, data.Splits, options, new Progress<TrainingEvent>(e =>
         {
             if (e is EpochReport r) log("  " + TrainingRuns.EpochLine(r));
-        }));
+        }), teacher: teacher);
 
     private (string Model, string Onnx) SaveModel(string job, ModelArtifact model)
     {

@@ -28,7 +28,7 @@ internal static class StudyTable
         }
         var prunes = jobs.Where(j => j.Kind == JobKinds.Prune).ToArray();
         var groups = jobs.Where(j => j.Kind is JobKinds.Control or JobKinds.Finetune)
-            .GroupBy(j => (j.Kind, j.LayerSet, j.Criterion, j.Init, j.Fraction))
+            .GroupBy(j => (j.Kind, j.LayerSet, j.Criterion, j.Init, j.Fraction, j.Distilled))
             .OrderBy(g => g.Key.Kind == JobKinds.Control ? 0 : 1);
         foreach (var group in groups)
         {
@@ -55,6 +55,7 @@ internal static class StudyTable
             Criterion = first.Criterion,
             Init = first.Init,
             Fraction = first.Fraction,
+            Distilled = first.Distilled,
             ConvWidths = first.ConvWidths,
             ParamsTotal = first.ParamsTotal,
             ParamsTrainable = first.ParamsTrainable,
@@ -92,7 +93,7 @@ internal static class StudyTable
     private static string Describe(JobResult job) => job.Kind == JobKinds.Control
         ? string.Create(CultureInfo.InvariantCulture, $"unpruned, same schedule ({job.Fraction:P0} data)")
         : string.Create(CultureInfo.InvariantCulture,
-            $"{job.LayerSet}: {job.Criterion ?? "same widths"}, {(job.Init == "random" ? "random init" : "pruned init")}, {job.Fraction:P0} data");
+            $"{job.LayerSet}: {job.Criterion ?? "same widths"}, {(job.Init == "random" ? "random init" : "pruned init")}, {job.Fraction:P0} data{(job.Distilled ? ", distilled from the parent" : "")}");
 
     private static MeanInterval? Summarize(IEnumerable<double?> values) => PairedStatistics.Summarize(values.OfType<double>().ToArray());
 }

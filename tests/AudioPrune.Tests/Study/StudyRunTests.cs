@@ -174,6 +174,52 @@ public sealed class StudyRunTests
         Assert.Contains("Energy and CO2 are estimates", report);
     }
 
+    [Fact]
+    public void StudyComparesFineTuningWithAndWithoutTheParentAsTeacher()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.File("kd.yaml");
+        File.WriteAllText(config, """
+            name: kd
+            data: synthetic
+            synthetic: {clips: 16, seconds: 10, classes: 2}
+            model: dcase21
+            baseline: {epochs: 1, batch_size: 8}
+            criteria: [similarity]
+            layers:
+              C1: [conv1]
+            seeds: [0, 1]
+            finetune: {epochs: 1, batch_size: 8}
+            distillation: {mode: both, weight: 0.7, temperature: 3}
+            threads: 1
+            latency: {runs: 1, warmup: 0}
+            """);
+        var outDir = dir.File("kd");
+        var run = CliRunner.Run("experiment", config, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("configuration").GetString()!);
+        var distilled = rows["C1: similarity, pruned init, 100 % data, distilled from the parent"];
+        Assert.True(distilled.GetProperty("distilled").GetBoolean());
+        Assert.False(rows["C1: similarity, pruned init, 100 % data"].GetProperty("distilled").GetBoolean());
+        Assert.Equal(["finetune-similarity-C1-f1-pruned-s0-kd", "finetune-similarity-C1-f1-pruned-s1-kd"],
+            distilled.GetProperty("jobs").EnumerateArray().Select(j => j.GetString()!));
+
+        // The distilled runs learned from the study's own baseline, with the settings of the config.
+        var parent = ModelArtifact.Load(Path.Combine(outDir, "jobs", "baseline", "model.safetensors"));
+        var child = ModelArtifact.Load(Path.Combine(outDir, "jobs", "finetune-similarity-C1-f1-pruned-s0-kd", "model.safetensors"));
+        var kd = JsonDocument.Parse(child.Metadata[ModelArtifact.TrainingKey]).RootElement.GetProperty("distillation");
+        Assert.Equal(AudioPrune.Training.TrainingRun.TeacherFingerprint(parent), kd.GetProperty("teacher").GetString());
+        Assert.Equal(0.7, kd.GetProperty("weight").GetDouble());
+        Assert.Equal(3, kd.GetProperty("temperature").GetDouble());
+
+        var pairs = json.RootElement.GetProperty("comparisons").EnumerateArray()
+            .Select(c => (c.GetProperty("a").GetString()!, c.GetProperty("b").GetString()!, c.GetProperty("n").GetInt32())).ToArray();
+        Assert.Contains(("C1: similarity, pruned init, 100 % data", "C1: similarity, pruned init, 100 % data, distilled from the parent", 2), pairs);
+        Assert.Contains("- similarity vs similarity distilled (C1, 100 % data): ", File.ReadAllText(Path.Combine(outDir, "report.md")));
+    }
+
     /// <summary>The test accuracy in the result.json of a row's job with the given seed.</summary>
     private static double SeedAccuracy(string outDir, JsonElement row, int seed)
     {
