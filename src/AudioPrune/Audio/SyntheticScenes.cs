@@ -15,6 +15,9 @@ internal sealed record SyntheticSceneOptions
     /// <summary>How many of the built-in scenes to use (2..8).</summary>
     public int Classes { get; init; } = 8;
 
+    /// <summary>Folds for k-fold protocols (0: none, the clips get train/validation/test splits instead), stratified by scene.</summary>
+    public int Folds { get; init; }
+
     public double ValidationFraction { get; init; } = 0.2;
     public double TestFraction { get; init; } = 0.2;
 
@@ -38,14 +41,14 @@ internal static class SyntheticScenes
         var root = Path.GetFullPath(outDirectory);
         var manifestPath = Path.Combine(root, "manifest.csv");
         var scenes = SyntheticSceneCatalog.Scenes.Take(options.Classes).ToArray();
-        var plan = PlanClips(options, scenes.Length);
+        var plan = options.Folds > 0 ? InFolds(PlanClips(options, scenes.Length), options, scenes.Length) : PlanClips(options, scenes.Length);
         Parallel.For(0, plan.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var clip = plan[i];
             var samples = Render(scenes[clip.Scene], clip.Device, options, new Random(StableSeed.Mix(options.Seed, 0x5CE7E, i)));
             WavWriter.WriteMono(Path.Combine(root, clip.FileName.Replace('/', Path.DirectorySeparatorChar)), options.SampleRate, samples);
         });
-        var manifest = new StringBuilder("filename,label,split,group,device\n");
+        var manifest = new StringBuilder(options.Folds > 0 ? "filename,label,fold,group,device\n" : "filename,label,split,group,device\n");
         foreach (var clip in plan)
             manifest.Append(CultureInfo.InvariantCulture, $"{clip.FileName},{scenes[clip.Scene].Name},{clip.Split},{clip.Group},{clip.Device.Name}\n");
         // Written last: a manifest never lists files that are not there yet.
@@ -53,7 +56,27 @@ internal static class SyntheticScenes
         return manifestPath;
     }
 
+    /// <summary>The clip's split, or its fold number (as text) when the clips are planned in folds.</summary>
     private sealed record ClipPlan(int Scene, DeviceSpec Device, string Split, string Group, string FileName);
+
+    /// <summary>The same clips dealt into folds 1..k, stratified by scene; a location's group never spans two folds.</summary>
+    private static ClipPlan[] InFolds(ClipPlan[] plan, SyntheticSceneOptions o, int sceneCount)
+    {
+        var random = new Random(StableSeed.Mix(o.Seed, 0xF01D, o.Folds));
+        var folded = new ClipPlan[plan.Length];
+        for (var scene = 0; scene < sceneCount; scene++)
+        {
+            var members = Enumerable.Range(0, plan.Length).Where(i => plan[i].Scene == scene).ToArray();
+            random.Shuffle(members);
+            for (var k = 0; k < members.Length; k++)
+            {
+                var clip = plan[members[k]];
+                var fold = (k % o.Folds + 1).ToString(CultureInfo.InvariantCulture);
+                folded[members[k]] = clip with { Split = fold, Group = $"{SyntheticSceneCatalog.Scenes[scene].Name}-fold{fold}-{random.Next(4)}" };
+            }
+        }
+        return folded;
+    }
 
     private static void Validate(SyntheticSceneOptions o)
     {
@@ -65,6 +88,8 @@ internal static class SyntheticScenes
         if (!(o.ValidationFraction >= 0 && o.TestFraction >= 0 && o.ValidationFraction + o.TestFraction < 1))
             throw new UserInputException("validation and test fractions must be >= 0 and sum to less than 1");
         if (o.MinSnrDb > o.MaxSnrDb) throw new UserInputException("the minimum SNR is above the maximum");
+        if (o.Folds is < 0 or 1 or 2 || o.Folds > o.Clips / o.Classes)
+            throw new UserInputException($"{{@Folds}} {o.Folds}: use 0 (no folds) or 3 to {o.Clips / o.Classes} (each fold needs a clip of every scene)");
     }
 
     /// <summary>Balanced scenes; splits stratified by scene; training clips only from training devices.</summary>

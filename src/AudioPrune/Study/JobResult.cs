@@ -25,6 +25,9 @@ internal sealed record JobResult
     public string Init { get; init; } = "pruned";
     public int Seed { get; init; }
 
+    /// <summary>The test fold of a study that runs a dataset's folds (null: its one split).</summary>
+    public int? Fold { get; init; }
+
     /// <summary>Whether the fine-tuning distilled from the unpruned parent.</summary>
     public bool Distilled { get; init; }
 

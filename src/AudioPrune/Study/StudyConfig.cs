@@ -25,6 +25,9 @@ internal sealed record StudyDistillation(IReadOnlyList<bool> Modes, double Weigh
     public DistillationSettings Settings => new(Weight, Temperature);
 }
 
+/// <summary>folds: all, or the listed fold numbers.</summary>
+internal sealed record StudyFolds(bool All, IReadOnlyList<int> Listed);
+
 /// <summary>Settings of one training stage (the baseline or the fine-tuning).</summary>
 internal sealed record TrainStage(bool Enabled, int Epochs, int BatchSize, double LearningRate, int? Patience)
 {
@@ -69,6 +72,9 @@ internal sealed record StudyConfig
     public IReadOnlyList<int> Seeds { get; init; } = [0];
     public required TrainStage Finetune { get; init; }
     public StudyDistillation Distillation { get; init; } = StudyDistillation.Off;
+
+    /// <summary>The test folds to run in turn (null: the dataset's one split).</summary>
+    public StudyFolds? Folds { get; init; }
     /// <summary>Whether the unpruned parent is fine-tuned with the same schedule, per data fraction and seed, as the control arm.</summary>
     public bool Control { get; init; } = true;
 

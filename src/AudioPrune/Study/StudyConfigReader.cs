@@ -37,6 +37,7 @@ internal static class StudyConfigReader
             Finetune = Stage(root.Section("finetune"), defaultEpochs: 30),
             Control = root.Bool("control", true),
             Distillation = Distillation(root.Section("distillation")),
+            Folds = Folds(root),
             Threads = root.Int("threads", Math.Max(1, Environment.ProcessorCount), 1, 256),
         };
         var prune = root.Section("prune");
@@ -78,6 +79,7 @@ internal static class StudyConfigReader
             Seconds = section.Double("seconds", defaults.Seconds, 0.5, 60),
             Seed = section.Int("seed", defaults.Seed),
             Classes = section.Int("classes", defaults.Classes, 2, 8),
+            Folds = section.Int("folds", 0, 0, 100),
         };
         section.EnsureAllKeysUsed();
         return options;
@@ -94,6 +96,17 @@ internal static class StudyConfigReader
             section.Has("patience") ? section.Int("patience", 0, 1, 100_000) : null);
         section.EnsureAllKeysUsed();
         return stage;
+    }
+
+    /// <summary>folds: all | [1, 2, ...]: run the dataset's k-fold protocol, each listed fold in turn as the test split.</summary>
+    private static StudyFolds? Folds(ConfigSection root)
+    {
+        if (!root.Has("folds")) return null;
+        var items = root.Strings("folds", []);
+        if (items is ["all"]) return new StudyFolds(true, []);
+        var folds = root.Ints("folds", [], 0, 1000);
+        if (folds.Count == 0 || folds.Distinct().Count() != folds.Count) throw root.ErrorAt("folds", "give 'all' or distinct fold numbers");
+        return new StudyFolds(false, folds);
     }
 
     /// <summary>distillation: {mode: off | on | both, weight: 0.5, temperature: 2}; the teacher is the study's unpruned parent.</summary>

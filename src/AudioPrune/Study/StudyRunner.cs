@@ -23,13 +23,46 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
 {
     private readonly Dictionary<string, ModelArtifact> models = new(StringComparer.Ordinal);
 
+    /// <summary>The test fold the jobs being run belong to (null: the dataset's one split).</summary>
+    private int? fold;
+
     public IReadOnlyList<JobResult> Run()
     {
         Directory.CreateDirectory(folder.Root);
         using var held = FileLock.TryAcquire(folder.Lock)
             ?? throw new UserInputException($"{folder.Root}: another audioprune process is running this study");
         var dataRoot = config.Data ?? Synthesize();
-        var results = new List<JobResult> { RunJob(JobKinds.Baseline, () => Baseline(dataRoot)) };
+        var results = new List<JobResult>();
+        foreach (var testFold in Folds(dataRoot))
+        {
+            fold = testFold;
+            results.AddRange(RunFold(dataRoot));
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The folds to test on in turn: [null] for a study without folds, else those the config names (all: every fold of
+    /// the dataset), each a whole study of its own (baseline, controls, pruned arms) whose results pool by arm.
+    /// </summary>
+    private IReadOnlyList<int?> Folds(string dataRoot)
+    {
+        if (config.Folds is not { } wanted) return [null];
+        var present = Data.Layouts.DatasetDetector.Read(dataRoot).Entries.Select(e => e.Fold).Distinct().ToArray();
+        if (present.Any(f => f is null) || present.Length < 3)
+            throw new UserInputException($"{config.Name}: folds: the dataset at {dataRoot} has no folds (at least 3, on every file); drop 'folds' or use a dataset with folds");
+        var all = present.Select(f => f!.Value).Order().ToArray();
+        var missing = wanted.Listed.Except(all).ToArray();
+        if (missing.Length > 0) throw new UserInputException($"{config.Name}: folds: {string.Join(", ", missing)} not among the dataset's folds {string.Join(", ", all)}");
+        return (wanted.All ? all : wanted.Listed).Select(f => (int?)f).ToArray();
+    }
+
+    /// <summary>A job's id: its name, with the test fold when the study runs folds ("baseline-k3").</summary>
+    private string Id(string name) => fold is { } k ? string.Create(CultureInfo.InvariantCulture, $"{name}-k{k}") : name;
+
+    private List<JobResult> RunFold(string dataRoot)
+    {
+        var results = new List<JobResult> { RunJob(Id(JobKinds.Baseline), () => Baseline(dataRoot)) };
         var baseline = LoadModel(results[0]);
         results.AddRange(Controls(results[0], dataRoot));
 
@@ -38,13 +71,13 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
             PruningPlan? countsSource = null;
             foreach (var criterion in CriteriaInRunOrder())
             {
-                var pruneId = $"prune-{criterion}-{set.Name}";
+                var pruneId = Id($"prune-{criterion}-{set.Name}");
                 var pruned = RunJob(pruneId, () => Prune(pruneId, baseline, criterion, set, countsSource, dataRoot));
                 results.Add(pruned);
                 if (criterion == config.Amount.MatchCriterion) countsSource = PlanFile.Read(Path.Combine(folder.Root, pruned.Plan!));
                 foreach (var (fraction, init, seed, distil) in FinetuneRuns(criterion))
                 {
-                    var id = FinetuneId(init == InitMode.Random ? "scratch" : criterion, set, fraction, init, seed) + (distil ? "-kd" : "");
+                    var id = Id(FinetuneId(init == InitMode.Random ? "scratch" : criterion, set, fraction, init, seed) + (distil ? "-kd" : ""));
                     results.Add(RunJob(id, () => Finetune(id, pruned, fraction, init, seed, dataRoot, distil ? results[0] : null) with
                     {
                         Criterion = init == InitMode.Random ? null : criterion,
@@ -67,7 +100,7 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         foreach (var fraction in config.Fractions)
         foreach (var seed in config.Seeds)
         {
-            var id = string.Create(CultureInfo.InvariantCulture, $"finetune-{JobKinds.Control}-f{fraction:0.###}-s{seed}");
+            var id = Id(string.Create(CultureInfo.InvariantCulture, $"finetune-{JobKinds.Control}-f{fraction:0.###}-s{seed}"));
             yield return RunJob(id, () => Finetune(id, baseline, fraction, InitMode.Pruned, seed, dataRoot) with { Kind = JobKinds.Control });
         }
     }
@@ -95,7 +128,7 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
             return done;
         }
         log($"{id}: running");
-        var result = run();
+        var result = run() with { Fold = fold };
         folder.Finish(result);
         log($"{id}: done in {result.Seconds:0.0} s{(result.TestAccuracy is { } a ? $", test accuracy {a:P2}" : "")}");
         return result;
@@ -113,14 +146,14 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         ModelData.Load(model, dataRoot, new DatasetLoadOptions
         {
             CacheDirectory = config.Cache ?? Path.Combine(folder.Root, "cache"),
-            Splits = new SplitOptions { Seed = 0, TrainFraction = fraction, SubsetSeed = seed },
+            Splits = new SplitOptions { Seed = 0, TrainFraction = fraction, SubsetSeed = seed, TestFold = fold },
             Threads = config.Threads,
         }, reuseNormalization, config.Preset);
 
     private JobResult Baseline(string dataRoot)
     {
         var clock = Stopwatch.StartNew();
-        var job = folder.Job(JobKinds.Baseline);
+        var job = folder.Job(Id(JobKinds.Baseline));
         var model = ModelLoader.Load(config.Model, seed: config.Seeds[0]);
         using var data = LoadData(model, dataRoot, 1.0, config.Seeds[0], reuseNormalization: !config.Baseline.Enabled);
         model = ModelData.ForData(config.Model, model, data, config.Seeds[0]);
@@ -134,7 +167,7 @@ internal sealed class StudyRunner(StudyConfig config, StudyFolder folder, Action
         var test = training?.Test ?? Evaluator.Evaluate(model, data.Splits.Test);
         var validation = training?.Validation ?? Evaluator.Evaluate(model, data.Splits.Validation);
         var (modelPath, onnxPath) = SaveModel(job, model);
-        return Describe(JobKinds.Baseline, JobKinds.Baseline, model, clock, modelPath) with
+        return Describe(Id(JobKinds.Baseline), JobKinds.Baseline, model, clock, modelPath) with
         {
             Seed = config.Seeds[0],
             TestAccuracy = test.ClipLevel.Accuracy,

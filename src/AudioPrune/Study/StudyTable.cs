@@ -8,7 +8,8 @@ internal static class StudyTable
     public static IReadOnlyList<StudyRow> Rows(IReadOnlyList<JobResult> jobs)
     {
         var rows = new List<StudyRow>();
-        var baseline = jobs.FirstOrDefault(j => j.Kind == JobKinds.Baseline);
+        var baselines = jobs.Where(j => j.Kind == JobKinds.Baseline).ToArray();
+        var baseline = baselines.FirstOrDefault();
         if (baseline is not null)
         {
             rows.Add(new StudyRow
@@ -19,12 +20,12 @@ internal static class StudyTable
                 ParamsTotal = baseline.ParamsTotal,
                 ParamsTrainable = baseline.ParamsTrainable,
                 Macs = baseline.Macs,
-                TestAccuracy = Summarize([baseline.TestAccuracy]),
-                LogLossMean = baseline.TestLogLoss,
-                Runs = 1,
+                TestAccuracy = Summarize(baselines.Select(b => b.TestAccuracy)),
+                LogLossMean = Summarize(baselines.Select(b => b.TestLogLoss))?.Mean,
+                Runs = baselines.Length,
                 LatencyMs = baseline.Latency?.Model.MedianMs,
-                Jobs = [baseline.Id],
-            }.WithCost([baseline]));
+                Jobs = baselines.Select(b => b.Id).ToArray(),
+            }.WithCost(baselines));
         }
         var prunes = jobs.Where(j => j.Kind == JobKinds.Prune).ToArray();
         var groups = jobs.Where(j => j.Kind is JobKinds.Control or JobKinds.Finetune)
@@ -71,7 +72,7 @@ internal static class StudyTable
             ExecutedMacsRatio = source?.Latency?.ExecutedMacsRatio,
             ImportanceSeconds = first.Criterion is null ? null : source?.ImportanceSeconds,
             Jobs = runs.Select(j => j.Id).ToArray(),
-            RunAccuracies = runs.Where(j => j.TestAccuracy is not null).ToDictionary(j => new RunKey(null, j.Seed), j => j.TestAccuracy!.Value),
+            RunAccuracies = runs.Where(j => j.TestAccuracy is not null).ToDictionary(j => new RunKey(j.Fold, j.Seed), j => j.TestAccuracy!.Value),
         }.WithCost(runs);
     }
 

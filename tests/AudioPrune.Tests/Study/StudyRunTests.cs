@@ -220,6 +220,92 @@ public sealed class StudyRunTests
         Assert.Contains("- similarity vs similarity distilled (C1, 100 % data): ", File.ReadAllText(Path.Combine(outDir, "report.md")));
     }
 
+    [Fact]
+    public void KFoldStudyPoolsFoldsAndSeedsWithAControlDistillationAndTwoCriteria()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.File("kfold.yaml");
+        File.WriteAllText(config, """
+            name: kfold
+            data: synthetic
+            synthetic: {clips: 18, seconds: 10, classes: 2, folds: 3}
+            folds: all
+            model: dcase21
+            baseline: {epochs: 1, batch_size: 8}
+            criteria: [similarity, l1]
+            layers:
+              C1: [conv1]
+            seeds: [0, 1]
+            finetune: {epochs: 1, batch_size: 8}
+            distillation: {mode: both}
+            threads: 1
+            latency: {runs: 1, warmup: 0}
+            """);
+        var outDir = dir.File("kfold");
+        var run = CliRunner.Run("experiment", config, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("configuration").GetString()!);
+        Assert.Equal(3, rows["baseline (unpruned)"].GetProperty("runs").GetInt32()); // one baseline per test fold
+        Assert.True(rows.ContainsKey("unpruned, same schedule (100 % data)"));
+        Assert.Equal(6, rows.Count); // baseline, control, 2 criteria x with and without the teacher
+        foreach (var row in rows.Values.Where(r => r.GetProperty("kind").GetString() != "baseline"))
+        {
+            var accuracy = row.GetProperty("test_accuracy");
+            Assert.Equal(3 * 2, accuracy.GetProperty("n").GetInt32()); // folds x seeds
+            var ci = accuracy.GetProperty("ci95");
+            Assert.InRange(accuracy.GetProperty("mean").GetDouble(), ci[0].GetDouble(), ci[1].GetDouble());
+            var (cpu, energy) = (row.GetProperty("cpu_seconds").GetDouble(), row.GetProperty("energy_wh").GetDouble());
+            Assert.True(energy > 0);
+            if (row.GetProperty("energy_source").GetString() == "cpu-time") Assert.Equal(cpu * 10 / 3600, energy, 1e-12);
+        }
+        Assert.All(json.RootElement.GetProperty("comparisons").EnumerateArray(), c => Assert.Equal(6, c.GetProperty("n").GetInt32()));
+        // Each fold tested on its own clips: the three baselines' test splits are disjoint and cover the data.
+        var tested = Enumerable.Range(1, 3).Select(k => Directory.Exists(Path.Combine(outDir, "jobs", $"baseline-k{k}"))).ToArray();
+        Assert.All(tested, Assert.True);
+        var manifest = File.ReadAllLines(Path.Combine(outDir, "data", "manifest.csv"));
+        Assert.Equal("filename,label,fold,group,device", manifest[0]);
+        Assert.Equal([1, 2, 3], manifest.Skip(1).Select(l => int.Parse(l.Split(',')[2])).Distinct().Order());
+    }
+
+    [Fact]
+    public void KFoldStudyRunsOnAnEsc50LayoutAndRefusesADatasetWithoutFolds()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.File("esc50");
+        AudioPrune.Tests.Data.DatasetFixtures.Esc50(data);
+        var config = dir.File("esc.yaml");
+        File.WriteAllText(config, $$"""
+            name: esc
+            data: {{data}}
+            model: dcase21
+            baseline: {epochs: 1, batch_size: 4}
+            criteria: [l1]
+            prune: {ratio: 0.5}
+            layers:
+              C1: [conv1]
+            folds: [2, 5]
+            finetune: {epochs: 1, batch_size: 4}
+            threads: 1
+            latency: {runs: 1, warmup: 0}
+            """);
+        var run = CliRunner.Run("experiment", config, "--out", dir.File("esc"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("esc"), "results.json")));
+        var arm = json.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "finetune");
+        Assert.Equal(["finetune-l1-C1-f1-pruned-s0-k2", "finetune-l1-C1-f1-pruned-s0-k5"], arm.GetProperty("jobs").EnumerateArray().Select(j => j.GetString()!));
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace("folds: [2, 5]", "folds: [2, 9]"));
+        var missing = CliRunner.Run("experiment", config, "--out", dir.File("esc-missing"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("folds: 9 not among the dataset's folds 1, 2, 3, 4, 5", missing.Error);
+        File.WriteAllText(config, File.ReadAllText(config).Replace($"data: {data}", "data: synthetic\nsynthetic: {clips: 16, seconds: 1, classes: 2}"));
+        var none = CliRunner.Run("experiment", config, "--out", dir.File("no-folds"));
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("has no folds", none.Error);
+    }
+
     /// <summary>The test accuracy in the result.json of a row's job with the given seed.</summary>
     private static double SeedAccuracy(string outDir, JsonElement row, int seed)
     {
