@@ -16,9 +16,16 @@ internal static class SeriesColours
 
     public static Color Of(PlotSeries series) => series.IsBaseline ? Baseline : Of(series.Criterion ?? series.Name);
 
-    /// <summary>A catalogue criterion's own colour; any other key one of the colours left over, fixed by its characters.</summary>
+    /// <summary>What marks a distilled arm's key ("similarity distilled"): its criterion's colour, darker.</summary>
+    public const string DistilledSuffix = " distilled";
+
+    /// <summary>
+    /// A catalogue criterion's own colour; a distilled arm its criterion's, darker; any other key one of the colours
+    /// left over, fixed by its characters.
+    /// </summary>
     public static Color Of(string key)
     {
+        if (key.EndsWith(DistilledSuffix, StringComparison.Ordinal)) return Of(key[..^DistilledSuffix.Length]).Darken(0.5);
         var index = Array.IndexOf(CriterionCatalog.Names, key);
         if (index >= 0) return Palette.GetColor(index);
         var spare = Palette.Colors.Length - CriterionCatalog.Names.Length;

@@ -36,8 +36,8 @@ internal static class StudyReport
                 ["parameters"] = ComplexityReport.ParameterConvention,
                 ["selection"] = SelectionConvention,
                 ["accuracy"] = "Clip-level test accuracy (mean of segment probabilities per clip); mean over seeds with its 95 % Student t interval and sample standard deviation (the plots' error bars).",
-                [ComparisonsKey] = "Comparisons: test accuracy of arm a minus arm b, in percentage points in the report, over runs paired by seed: the mean difference, its 95 % paired t interval and n, the number of pairs. "
-                    + "The unpruned control is the parent fine-tuned with the pruned arms' schedule. Better or worse when the interval excludes zero; otherwise this many seeds cannot tell the two apart, which is not evidence that they are equal.",
+                [ComparisonsKey] = "Comparisons: test accuracy of arm a minus arm b, in percentage points in the report, over runs paired by fold and seed: the mean difference, its 95 % paired t interval and n, the number of pairs. "
+                    + "The unpruned control is the parent fine-tuned with the pruned arms' schedule. Better or worse when the interval excludes zero; otherwise this many runs cannot tell the two apart, which is not evidence that they are equal.",
                 ["latency"] = "Median of timed runs after warm-up; speed-up = parent latency / model latency, measured in the same run; executed MACs ratio = parent / model multiply-adds that the latency engine's kernels really do (filters padded to whole channel blocks, folded kernels).",
                 ["importance"] = "Importance: time to score the pruned layers and choose their kept filters, after an untimed warm-up of the criterion on a few filters (its code compiled first), so criteria compare fairly whichever ran first.",
             },
@@ -63,24 +63,27 @@ internal static class StudyReport
         var controls = rows.Where(r => r.Kind == JobKinds.Control && r.AccuracyMean is not null).ToArray();
         var full = rows.Where(r => r.Criterion is not null && r.Init == "pruned" && r.Fraction == 1.0 && r.AccuracyMean is not null).ToArray();
 
+        // Error bars are each row's 95 % interval of the mean (none for a single run).
         PlotSeries Versus(IEnumerable<StudyRow> group, string name, Func<StudyRow, double> x)
         {
             var points = group.OrderBy(x).ToArray();
             return new PlotSeries(name, points.Select(x).ToArray(), points.Select(r => 100 * r.AccuracyMean!.Value).ToArray(),
-                points.Select(r => 100 * (r.AccuracyStd ?? 0)).ToArray());
+                points.Select(r => r.TestAccuracy?.Ci95 is { } ci ? 100 * (ci.High - ci.Low) / 2 : 0).ToArray());
         }
+        static string Arm(string criterion, bool distilled) => distilled ? criterion + SeriesColours.DistilledSuffix : criterion;
         IEnumerable<PlotSeries> PerCriterion(Func<StudyRow, double> x)
         {
-            foreach (var group in full.GroupBy(r => r.Criterion!)) yield return Versus(group, group.Key, x);
+            foreach (var group in full.GroupBy(r => Arm(r.Criterion!, r.Distilled))) yield return Versus(group, group.Key, x) with { Criterion = group.Key };
+            if (controls.FirstOrDefault(r => r.Fraction == 1.0) is { } control) yield return Versus([control], ControlArm, x) with { Criterion = ControlArm };
             if (baseline?.AccuracyMean is not null) yield return Versus([baseline], Unpruned, x) with { IsBaseline = true };
         }
 
         if (full.Length > 0)
         {
-            Charts.Series(PlotPath("accuracy_vs_params.png"), "Test accuracy vs parameters", "parameters (total)", "accuracy (%)",
+            Charts.Series(PlotPath("accuracy_vs_params.png"), "Test accuracy vs parameters", "parameters (total)", "accuracy (%, 95 % interval)",
                 PerCriterion(r => r.ParamsTotal), connect: false);
             yield return PlotPath("accuracy_vs_params.png");
-            Charts.Series(PlotPath("accuracy_vs_macs.png"), "Test accuracy vs MACs", "MACs (millions)", "accuracy (%)",
+            Charts.Series(PlotPath("accuracy_vs_macs.png"), "Test accuracy vs MACs", "MACs (millions)", "accuracy (%, 95 % interval)",
                 PerCriterion(r => r.Macs / 1e6), connect: false);
             yield return PlotPath("accuracy_vs_macs.png");
         }
@@ -89,10 +92,10 @@ internal static class StudyReport
         {
             if (set.Select(r => r.Fraction).Distinct().Count() < 2) continue;
             var name = $"accuracy_vs_fraction_{set.Key}.png";
-            var series = set.Where(r => r.AccuracyMean is not null).GroupBy(r => (Criterion: r.Criterion ?? "same widths", r.Init))
+            var series = set.Where(r => r.AccuracyMean is not null).GroupBy(r => (Criterion: Arm(r.Criterion ?? "same widths", r.Distilled), r.Init))
                 .Select(g => Versus(g, $"{g.Key.Criterion}, {g.Key.Init} init", r => 100 * r.Fraction) with { Criterion = g.Key.Criterion })
-                .Concat(controls.Length > 0 ? [Versus(controls, ControlArm, r => 100 * r.Fraction)] : []);
-            Charts.Series(PlotPath(name), $"{set.Key}: accuracy vs fine-tuning data", "training data used (%)", "accuracy (%)", series);
+                .Concat(controls.Length > 0 ? [Versus(controls, ControlArm, r => 100 * r.Fraction) with { Criterion = ControlArm }] : []);
+            Charts.Series(PlotPath(name), $"{set.Key}: accuracy vs fine-tuning data", "training data used (%)", "accuracy (%, 95 % interval)", series);
             yield return PlotPath(name);
         }
 
