@@ -29,6 +29,9 @@ internal sealed record StudyRow
 
     public double? AccuracyBeforeFinetune { get; init; }
     public MeanInterval? TestAccuracy { get; init; }
+
+    /// <summary>In a study that runs folds, the test accuracy of each test fold's runs (over seeds), by fold number.</summary>
+    public IReadOnlyDictionary<string, MeanInterval>? TestAccuracyPerFold { get; init; }
     public double? AccuracyMean => TestAccuracy?.Mean;
     public double? AccuracyStd => TestAccuracy?.Sd;
     public double? LogLossMean { get; init; }

@@ -21,6 +21,7 @@ internal static class StudyTable
                 ParamsTrainable = baseline.ParamsTrainable,
                 Macs = baseline.Macs,
                 TestAccuracy = Summarize(baselines.Select(b => b.TestAccuracy)),
+                TestAccuracyPerFold = PerFold(baselines),
                 LogLossMean = Summarize(baselines.Select(b => b.TestLogLoss))?.Mean,
                 Runs = baselines.Length,
                 LatencyMs = baseline.Latency?.Model.MedianMs,
@@ -63,6 +64,7 @@ internal static class StudyTable
             Macs = first.Macs,
             AccuracyBeforeFinetune = control ? source?.TestAccuracy : first.Criterion is null ? null : source?.AccuracyBeforeFinetune,
             TestAccuracy = Summarize(runs.Select(j => j.TestAccuracy)),
+            TestAccuracyPerFold = PerFold(runs),
             LogLossMean = loss?.Mean,
             LogLossStd = loss?.Sd,
             Runs = runs.Count,
@@ -95,6 +97,16 @@ internal static class StudyTable
         ? string.Create(CultureInfo.InvariantCulture, $"unpruned, same schedule ({job.Fraction:P0} data)")
         : string.Create(CultureInfo.InvariantCulture,
             $"{job.LayerSet}: {job.Criterion ?? "same widths"}, {(job.Init == "random" ? "random init" : "pruned init")}, {job.Fraction:P0} data{(job.Distilled ? ", distilled from the parent" : "")}");
+
+    /// <summary>Each test fold's runs summarised alone (null for a study without folds).</summary>
+    private static IReadOnlyDictionary<string, MeanInterval>? PerFold(IReadOnlyList<JobResult> runs)
+    {
+        if (runs.All(j => j.Fold is null)) return null;
+        var folds = new SortedDictionary<string, MeanInterval>(StringComparer.Ordinal);
+        foreach (var group in runs.Where(j => j.Fold is not null).GroupBy(j => j.Fold!.Value).OrderBy(g => g.Key))
+            if (Summarize(group.Select(j => j.TestAccuracy)) is { } summary) folds[group.Key.ToString(CultureInfo.InvariantCulture)] = summary;
+        return folds;
+    }
 
     private static MeanInterval? Summarize(IEnumerable<double?> values) => PairedStatistics.Summarize(values.OfType<double>().ToArray());
 }

@@ -261,6 +261,12 @@ public sealed class StudyRunTests
             if (row.GetProperty("energy_source").GetString() == "cpu-time") Assert.Equal(cpu * 10 / 3600, energy, 1e-12);
         }
         Assert.All(json.RootElement.GetProperty("comparisons").EnumerateArray(), c => Assert.Equal(6, c.GetProperty("n").GetInt32()));
+        // Per fold: each test fold's two seeds, whose mean over folds is the pooled mean.
+        var control = rows["unpruned, same schedule (100 % data)"];
+        var perFold = control.GetProperty("test_accuracy_per_fold").EnumerateObject().ToArray();
+        Assert.Equal(["1", "2", "3"], perFold.Select(p => p.Name));
+        Assert.All(perFold, p => Assert.Equal(2, p.Value.GetProperty("n").GetInt32()));
+        Assert.Equal(control.GetProperty("test_accuracy").GetProperty("mean").GetDouble(), perFold.Average(p => p.Value.GetProperty("mean").GetDouble()), 1e-12);
         // Each fold tested on its own clips: the three baselines' test splits are disjoint and cover the data.
         var tested = Enumerable.Range(1, 3).Select(k => Directory.Exists(Path.Combine(outDir, "jobs", $"baseline-k{k}"))).ToArray();
         Assert.All(tested, Assert.True);
@@ -281,20 +287,33 @@ public sealed class StudyRunTests
             data: {{data}}
             model: dcase21
             baseline: {epochs: 1, batch_size: 4}
-            criteria: [l1]
+            criteria: [l1, l2]
             prune: {ratio: 0.5}
             layers:
               C1: [conv1]
             folds: [2, 5]
+            seeds: [0, 1]
             finetune: {epochs: 1, batch_size: 4}
+            distillation: {mode: both}
             threads: 1
             latency: {runs: 1, warmup: 0}
             """);
         var run = CliRunner.Run("experiment", config, "--out", dir.File("esc"));
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("esc"), "results.json")));
-        var arm = json.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "finetune");
-        Assert.Equal(["finetune-l1-C1-f1-pruned-s0-k2", "finetune-l1-C1-f1-pruned-s0-k5"], arm.GetProperty("jobs").EnumerateArray().Select(j => j.GetString()!));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("configuration").GetString()!);
+        var arm = rows["C1: l1, pruned init, 100 % data"];
+        Assert.Equal(["finetune-l1-C1-f1-pruned-s0-k2", "finetune-l1-C1-f1-pruned-s0-k5", "finetune-l1-C1-f1-pruned-s1-k2", "finetune-l1-C1-f1-pruned-s1-k5"],
+            arm.GetProperty("jobs").EnumerateArray().Select(j => j.GetString()!));
+        Assert.Equal(6, rows.Count); // baseline, control, l1 and l2 with and without the teacher
+        foreach (var row in rows.Values.Where(r => r.GetProperty("kind").GetString() != "baseline"))
+        {
+            var accuracy = row.GetProperty("test_accuracy");
+            Assert.Equal(2 * 2, accuracy.GetProperty("n").GetInt32()); // folds x seeds
+            var ci = accuracy.GetProperty("ci95");
+            Assert.InRange(accuracy.GetProperty("mean").GetDouble(), ci[0].GetDouble(), ci[1].GetDouble());
+            Assert.True(row.GetProperty("energy_wh").GetDouble() > 0);
+        }
 
         File.WriteAllText(config, File.ReadAllText(config).Replace("folds: [2, 5]", "folds: [2, 9]"));
         var missing = CliRunner.Run("experiment", config, "--out", dir.File("esc-missing"));

@@ -1,5 +1,6 @@
 using AudioPrune.Data;
 using AudioPrune.Graph;
+using AudioPrune.Graph.Nodes;
 using AudioPrune.Pruning.Planning;
 using AudioPrune.Training;
 using TorchSharp;
@@ -51,6 +52,27 @@ public sealed class DistillationTests
         Assert.Equal(0.5 * Math.Log(4.0 / 3.0), bernoulli.item<float>(), 5);
         using var sameSigmoid = Distillation.Divergence(HeadKind.Sigmoid, one, torch.sigmoid(one), temperature: 1);
         Assert.Equal(0, sameSigmoid.item<float>(), 6);
+    }
+
+    [Fact]
+    public void A_teacher_equal_to_the_student_at_initialisation_gives_no_divergence()
+    {
+        // No dropout or batch norm, so the student's training-mode outputs are the teacher's evaluation-mode ones.
+        var graph = new SequentialBuilder("plain", SyntheticData.Input).Conv("conv1", 4, 3).Relu("relu1")
+            .Pool("pool1", PoolKind.Max, Size2.Square(2)).Flatten("flatten").Linear("fc", SyntheticData.Classes).Activation("head", ActivationKind.Softmax)
+            .Build();
+        var student = SyntheticData.Model(graph, seed: 4);
+        var set = SyntheticData.Make(6, 31);
+        var soft = Distillation.SoftTargets(student, set, temperature: 2, batchSize: 8);
+        using var module = AudioPrune.Graph.Torch.TorchGraphModule.Create(graph.WithoutProbabilityHead(), student.Weights);
+        module.train();
+        var batch = new BatchAssembler(set, set.Count);
+        batch.Load(Enumerable.Range(0, set.Count).ToArray(), soft);
+        using var features = batch.FeatureTensor();
+        using var teacher = batch.TeacherTensor()!;
+        using var logits = module.call(features);
+        using var divergence = Distillation.Divergence(HeadKind.Softmax, logits, teacher, temperature: 2);
+        Assert.Equal(0, divergence.item<float>(), 6);
     }
 
     [Fact]
